@@ -1,0 +1,65 @@
+# Alianza: `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := DEBUG=true ALIANZA_MASTER_KEY_FILE=var/master.key
+
+.PHONY: install demo serve test lint typecheck messages compilemessages worker worker-rq vendor bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var/master.key:
+	mkdir -p var && umask 077 && $(PYTHON) -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())" > var/master.key
+
+compilemessages: $(STAMP)
+	cd src/alianza && ../../$(PY) ../../manage.py compilemessages --ignore=.venv -v 0
+
+# Extract every marked string into the catalogs (then translate them in locale/<lang>/LC_MESSAGES/django.po).
+messages: $(STAMP)
+	cd src/alianza && ../../$(PY) ../../manage.py makemessages --no-obsolete --no-location -l en -l es -l ht -l pt -l zh_Hans -l zh_Hant -l ko -l ar -l gu -l vi -l fr
+	$(MAKE) compilemessages
+
+demo: $(STAMP) var/master.key compilemessages
+	$(DEMO_ENV) $(MANAGE) migrate --no-input -v 0
+	$(DEMO_ENV) $(MANAGE) load_demo
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: $(STAMP) var/master.key
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# Background tasks: the database worker by default; with TASKS_BACKEND=rq use `make worker-rq`.
+worker: $(STAMP) var/master.key
+	$(DEMO_ENV) $(MANAGE) db_worker
+
+worker-rq: $(STAMP) var/master.key
+	TASKS_BACKEND=rq $(DEMO_ENV) $(MANAGE) rqworker default --job-class django_tasks_rq.backend.Job
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src/alianza
+
+test: $(STAMP) compilemessages lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) scripts/check_catalogs.py
+	$(BIN)/pytest
+
+vendor:
+	$(PYTHON) scripts/vendor.py
+
+clean:
+	rm -rf $(VENV) var

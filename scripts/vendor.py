@@ -1,0 +1,47 @@
+"""Vendor front-end files from the npm registry (never a CDN) at the versions in vendor.json.
+
+`make vendor` runs `npm pack` for each package, checks npm's recorded integrity, and copies
+the listed files into the app's static folder with a VERSION file beside them.
+"""
+
+import base64
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    spec = json.loads((ROOT / "vendor.json").read_text())
+    for package, info in spec.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            out = subprocess.run(
+                ["npm", "pack", f"{package}@{info['version']}", "--json", "--pack-destination", tmp],
+                check=True, capture_output=True, text=True,
+            )
+            meta = json.loads(out.stdout)[0]
+            tarball = Path(tmp) / meta["filename"]
+            algo, _, expected = meta["integrity"].partition("-")
+            actual = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
+            if actual != expected:
+                print(f"{package}: integrity mismatch", file=sys.stderr)
+                return 1
+            with tarfile.open(tarball) as tar:
+                for source, target in info["files"].items():
+                    member = tar.extractfile(f"package/{source}")
+                    assert member is not None
+                    dest = ROOT / target
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_bytes(member.read())
+                    (dest.parent / "VERSION").write_text(f"{package}@{info['version']} {meta['integrity']}\n")
+                    print(f"vendored {package}@{info['version']}: {source} -> {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The single entry point to the audit trail.
+
+Every operation that changes people's data or access, and every read of sensitive data,
+calls ``log_action`` once, inside its own transaction, so the audit row commits or rolls
+back with the change it describes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditEvent, Organization
+
+ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+SECRET_KEY_PATTERN = re.compile(r"pass|secret|token|key|otp|code|credential|ciphertext", re.IGNORECASE)
+MASK = "********"
+
+
+class AuditError(ValueError):
+    """log_action was called wrongly; never skipped silently."""
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: MASK if SECRET_KEY_PATTERN.search(str(k)) else _mask(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_action(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    organization: Organization | None,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one audit event. ``action`` is ``<app>.<model>.<verb>``, e.g.
+    ``core.membership.created``; ``data`` is a dict (keys that look like secrets are masked)."""
+    if not ACTION_PATTERN.match(action):
+        raise AuditError(f"Audit action must look like 'app.model.verb', not {action!r}")
+    if data is not None and not isinstance(data, dict):
+        raise AuditError("Audit data must be a dict")
+    if obj is not None and obj.pk is None:
+        raise AuditError("Cannot audit an unsaved object: save it first, in the same transaction")
+    user = actor if actor is not None and actor.is_authenticated else None
+    event = AuditEvent(
+        organization=organization,
+        actor=user,
+        actor_label=(getattr(user, "email", "") or str(user)) if user else "system",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        data=_mask(data or {}),
+        ip_address=client_ip(request),
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Field-by-field change as ``{"field": [old, new]}``, only for fields that changed."""
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}

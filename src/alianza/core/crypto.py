@@ -1,0 +1,272 @@
+"""Encryption of sensitive fields at rest, with per-organization keys.
+
+Each organization's data key is derived (HKDF-SHA256) from two things that never enter the
+database: the master key (``ALIANZA_MASTER_KEY`` / ``ALIANZA_MASTER_KEY_FILE``) and the
+organization's own secret in the key store (``ALIANZA_KEY_STORE``, one file per
+organization). Rotating adds a new secret version and re-encrypts; destroying an
+organization's key-store file makes its ciphertext unreadable everywhere, backups included.
+
+Ciphertext is stored as ``alz:1:<organization id>:<secret version>:<base64 nonce+AES-GCM>``
+and is bound (as associated data) to the organization, the version and the column, so a value
+copied into another row, column or organization does not decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+PREFIX = "alz:1:"
+
+
+class CryptoError(Exception):
+    """Ciphertext that cannot be decrypted with any key we hold (tampered or foreign)."""
+
+
+class KeyDestroyed(CryptoError):
+    """The organization's secret is gone: its data is shredded."""
+
+
+def _decode_master(raw: str, name: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw.strip().encode() + b"==")
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) < 32:
+        raise ImproperlyConfigured(
+            f"{name} must be at least 32 random bytes, URL-safe base64 encoded. "
+            "Create one with: python -c \"import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())\""
+        )
+    return key
+
+
+def master_keys() -> list[bytes]:
+    """The current master key first, then previous ones still accepted for decryption."""
+    if not settings.ALIANZA_MASTER_KEY:
+        raise ImproperlyConfigured(
+            "ALIANZA_MASTER_KEY (or ALIANZA_MASTER_KEY_FILE) is not set: sensitive fields cannot be encrypted."
+        )
+    keys = [_decode_master(settings.ALIANZA_MASTER_KEY, "ALIANZA_MASTER_KEY")]
+    for raw in getattr(settings, "ALIANZA_PREVIOUS_MASTER_KEYS", []):
+        keys.append(_decode_master(raw, "ALIANZA_PREVIOUS_MASTER_KEYS"))
+    return keys
+
+
+# --- Key store: one JSON file per organization, outside the database ------------------------
+
+
+@dataclass(frozen=True)
+class OrgSecrets:
+    current: int
+    versions: dict[int, bytes]
+
+
+def _store_dir() -> Path:
+    path = Path(settings.ALIANZA_KEY_STORE)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _secret_path(org_id: str) -> Path:
+    if not org_id or "/" in org_id or org_id.startswith("."):
+        raise ValueError(f"Bad organization id for the key store: {org_id!r}")
+    return _store_dir() / f"{org_id}.json"
+
+
+def _read(org_id: str) -> OrgSecrets | None:
+    path = _secret_path(org_id)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    return OrgSecrets(
+        current=int(data["current"]),
+        versions={int(v): base64.b64decode(s) for v, s in data["versions"].items()},
+    )
+
+
+def _write(org_id: str, org_secrets: OrgSecrets) -> None:
+    path = _secret_path(org_id)
+    data = {
+        "current": org_secrets.current,
+        "versions": {str(v): base64.b64encode(s).decode() for v, s in org_secrets.versions.items()},
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    _key_cache.clear()
+
+
+def org_secrets_ensure(org_id: str) -> OrgSecrets:
+    """Return the organization's secrets, creating version 1 the first time."""
+    existing = _read(org_id)
+    if existing is not None:
+        return existing
+    if _destroyed_marker(org_id).exists():
+        raise KeyDestroyed(f"The key of organization {org_id} was destroyed")
+    created = OrgSecrets(current=1, versions={1: secrets.token_bytes(32)})
+    _write(org_id, created)
+    return created
+
+
+def org_secret_rotate(org_id: str) -> int:
+    """Add a new secret version and make it current. Returns the new version number."""
+    current = org_secrets_ensure(org_id)
+    new_version = max(current.versions) + 1
+    versions = dict(current.versions)
+    versions[new_version] = secrets.token_bytes(32)
+    _write(org_id, OrgSecrets(current=new_version, versions=versions))
+    return new_version
+
+
+def org_secret_retire_old(org_id: str) -> list[int]:
+    """Forget every version but the current one (after all data was re-encrypted)."""
+    current = org_secrets_ensure(org_id)
+    retired = [v for v in current.versions if v != current.current]
+    _write(org_id, OrgSecrets(current=current.current, versions={current.current: current.versions[current.current]}))
+    return retired
+
+
+def _destroyed_marker(org_id: str) -> Path:
+    return _store_dir() / f"{org_id}.destroyed"
+
+
+def org_secret_destroy(org_id: str) -> None:
+    """Shred: overwrite and delete the organization's secret file. Irreversible."""
+    path = _secret_path(org_id)
+    if path.exists():
+        size = path.stat().st_size
+        with open(path, "r+b") as fh:
+            fh.write(secrets.token_bytes(size))
+            fh.flush()
+            os.fsync(fh.fileno())
+        path.unlink()
+    _destroyed_marker(org_id).touch()
+    _key_cache.clear()
+
+
+# --- Encrypt / decrypt ------------------------------------------------------------------
+
+_key_cache: dict[tuple[str, int], list[bytes]] = {}
+
+
+def _data_keys(org_id: str, version: int) -> list[bytes]:
+    cached = _key_cache.get((org_id, version))
+    if cached is not None:
+        return cached
+    org_secrets = _read(org_id)
+    if org_secrets is None or version not in org_secrets.versions:
+        raise KeyDestroyed(f"No key version {version} for organization {org_id}")
+    keys = [
+        HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=org_secrets.versions[version],
+            info=f"alianza/org-data-key/{org_id}/{version}".encode(),
+        ).derive(master)
+        for master in master_keys()
+    ]
+    _key_cache[(org_id, version)] = keys
+    return keys
+
+
+def encrypt(plaintext: str, *, org_id: str, context: str) -> str:
+    version = org_secrets_ensure(org_id).current
+    key = _data_keys(org_id, version)[0]
+    nonce = secrets.token_bytes(12)
+    aad = f"{org_id}|{version}|{context}".encode()
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), aad)
+    return f"{PREFIX}{org_id}:{version}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def parse_token(token: str) -> tuple[str, int, bytes]:
+    if not token.startswith(PREFIX):
+        raise CryptoError("Not an Alianza ciphertext")
+    try:
+        org_id, version, payload = token[len(PREFIX) :].split(":", 2)
+        return org_id, int(version), base64.urlsafe_b64decode(payload.encode())
+    except (ValueError, binascii.Error) as exc:
+        raise CryptoError("Malformed ciphertext") from exc
+
+
+def decrypt(token: str, *, context: str) -> str:
+    org_id, version, payload = parse_token(token)
+    aad = f"{org_id}|{version}|{context}".encode()
+    for key in _data_keys(org_id, version):
+        try:
+            return AESGCM(key).decrypt(payload[:12], payload[12:], aad).decode()
+        except InvalidTag:
+            continue
+    raise CryptoError("Ciphertext failed authentication (tampered, moved, or a foreign key)")
+
+
+# --- The model field ----------------------------------------------------------------------
+
+
+class EncryptedTextField(models.TextField):
+    """A text column that holds only ciphertext in the database.
+
+    ``organization_field`` names the attribute holding the organization id whose key is used
+    (``"organization_id"`` on tenant models, ``"id"`` on ``Organization`` itself). Values are
+    encrypted in ``pre_save`` (``save()`` and ``bulk_create``); writing plaintext any other way
+    (``QuerySet.update``, ``bulk_update``) raises instead of storing clear text, and filtering on
+    the column is refused. A value whose organization key was destroyed reads as ``None``.
+    """
+
+    description = "Text encrypted with the organization's key"
+
+    def __init__(self, *args: Any, organization_field: str = "organization_id", **kwargs: Any) -> None:
+        self.organization_field = organization_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["organization_field"] = self.organization_field
+        return name, path, args, kwargs
+
+    @property
+    def context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.attname}"
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if value is None or value == "" or (isinstance(value, str) and value.startswith(PREFIX)):
+            return value
+        org_id = getattr(model_instance, self.organization_field)
+        if org_id is None:
+            raise ValueError(f"{self.context}: cannot encrypt without an organization")
+        return encrypt(str(value), org_id=str(org_id), context=self.context)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None or value == "":
+            return value
+        if not (isinstance(value, str) and value.startswith(PREFIX)):
+            raise ValueError(
+                f"{self.context} is encrypted: write it through save() or bulk_create(), never update() or a filter"
+            )
+        return value
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        try:
+            return decrypt(value, context=self.context)
+        except KeyDestroyed:
+            return None

@@ -1,0 +1,262 @@
+"""Core models: organizations (the tenants), memberships with roles, invitations, audit."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from i18nfield.fields import I18nCharField, I18nTextField
+
+from .crypto import EncryptedTextField
+from .permissions import Role
+
+
+def _validate_language_codes(value: Any) -> None:
+    codes = {code for code, _name in settings.ALL_LANGUAGES}
+    if not isinstance(value, list) or any(v not in codes for v in value):
+        raise ValidationError(_("Choose languages from the list."))
+
+
+def _validate_string_list(value: Any) -> None:
+    if not isinstance(value, list) or any(not isinstance(v, str) or not v.strip() for v in value):
+        raise ValidationError(_("Enter a list of names."))
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Users need an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A staff account: someone who signs in (community members never need one).
+    Signs in with e-mail and password, then a second factor."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    is_staff = models.BooleanField(_("operator"), default=False, help_text=_("May use the operators' admin site."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class Organization(models.Model):
+    """A member of the coalition, the hub that runs it, or a partner outside it.
+
+    Organizations are the tenants: every row holding people's data belongs to exactly one.
+    The organization list itself is not secret (it backs the public member directory), so
+    this model has a plain manager.
+    """
+
+    class Tier(models.TextChoices):
+        HUB = "hub", _("Coalition hub")
+        MEMBER = "member", _("Member organization")
+        PARTNER = "partner", _("Partner (outside the network)")
+
+    class Kind(models.TextChoices):
+        BASE_BUILDING = "base_building", _("Base-building / community organizing")
+        LEGAL = "legal", _("Legal services")
+        FAITH = "faith", _("Faith community")
+        LABOR = "labor", _("Labor")
+        YOUTH = "youth", _("Youth")
+        SOCIAL_SERVICES = "social_services", _("Health and social services")
+        POLICY = "policy", _("Policy and advocacy")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        FORMER = "former", _("Former member")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    tier = models.CharField(_("place in the network"), max_length=20, choices=Tier.choices, default=Tier.MEMBER)
+    kinds = models.JSONField(_("kinds"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    counties = models.JSONField(_("counties served"), default=list, blank=True, validators=[_validate_string_list])
+    languages = models.JSONField(_("languages"), default=list, blank=True, validators=[_validate_language_codes])
+    tagline = I18nCharField(_("tagline"), max_length=300, blank=True)
+    description = I18nTextField(_("what we do"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    private_notes = EncryptedTextField(
+        _("private notes"),
+        blank=True,
+        organization_field="id",
+        help_text=_("Seen only by this organization's admins; encrypted at rest."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        valid = set(self.Kind.values)
+        if not isinstance(self.kinds, list) or any(k not in valid for k in self.kinds):
+            raise ValidationError({"kinds": _("Choose kinds from the list.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:organization_home", kwargs={"org": self.slug})
+
+    @property
+    def is_hub(self) -> bool:
+        return self.tier == self.Tier.HUB
+
+    def kind_labels(self) -> list[str]:
+        labels = dict(self.Kind.choices)
+        return [str(labels[k]) for k in self.kinds if k in labels]
+
+
+class Membership(models.Model):
+    """A user's access to one organization, with one role."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="unique_membership")]
+        ordering = ["organization__name", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An invitation for someone to join an organization with a role. The link in the
+    e-mail carries a signed token (see ``invitations.py``); nothing secret is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        if self.accepted_at:
+            return str(_("Accepted"))
+        if self.revoked_at:
+            return str(_("Revoked"))
+        if self.expires_at <= timezone.now():
+            return str(_("Expired"))
+        return str(_("Pending"))
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit trail is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who did what, when, to which record. Append-only.
+
+    ``data`` holds the change (field diffs, counts), never secrets (masked by ``log_action``).
+    Written only through ``alianza.core.audit.log_action``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+
+    objects = ScopedManager(organization="organization", _manager_class=models.Manager.from_queryset(AuditEventQuerySet))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit trail is append-only")
+
+    @property
+    def object_ref(self) -> str:
+        return f"{self.object_type}:{self.object_id}" if self.object_type else ""

@@ -1,0 +1,50 @@
+"""Operations on an organization's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from .audit import diff, log_action
+from .models import Organization, User
+
+# Fields whose values never go into the audit trail, only the fact that they changed.
+SENSITIVE_FIELDS = {"private_notes"}
+PROFILE_FIELDS = ["name", "kinds", "counties", "languages", "tagline", "description", "website", "public_email",
+                  "public_phone", "private_notes"]
+
+
+def _snapshot(organization: Organization) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in PROFILE_FIELDS:
+        value = getattr(organization, name)
+        if hasattr(value, "data"):  # i18nfield LazyI18nString
+            value = value.data
+        values[name] = value
+    return values
+
+
+def organization_update(
+    *, organization: Organization, actor: User, changes: dict[str, Any], request: HttpRequest | None = None
+) -> Organization:
+    """Apply profile ``changes`` (field → new value), validate and audit the diff."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    with transaction.atomic():
+        before = _snapshot(organization)
+        for name, value in changes.items():
+            setattr(organization, name, value)
+        organization.full_clean()
+        after = _snapshot(organization)
+        changed = diff(before, after)
+        if not changed:
+            return organization
+        organization.save(update_fields=list(changed))
+        for name in SENSITIVE_FIELDS & set(changed):
+            changed[name] = ["…", "…"]
+        log_action(actor=actor, organization=organization, action="core.organization.updated", obj=organization,
+                   data={"changed": changed}, request=request)
+    return organization

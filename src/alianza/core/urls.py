@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views_public, views_staff
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views_public.home, name="home"),
+    path("health", views_public.health, name="health"),
+    path("invite/<str:token>/", views_public.invitation_accept_view, name="invitation_accept"),
+    path("staff/", views_staff.dashboard, name="dashboard"),
+    path("staff/<slug:org>/", views_staff.organization_home, name="organization_home"),
+    path("staff/<slug:org>/profile/", views_staff.organization_edit, name="organization_edit"),
+    path("staff/<slug:org>/members/", views_staff.member_list, name="member_list"),
+    path("staff/<slug:org>/members/invite/", views_staff.member_invite, name="member_invite"),
+    path("staff/<slug:org>/members/<int:membership_id>/role/", views_staff.member_change_role, name="member_change_role"),
+    path("staff/<slug:org>/members/<int:membership_id>/remove/", views_staff.member_remove, name="member_remove"),
+    path(
+        "staff/<slug:org>/invitations/<int:invitation_id>/revoke/",
+        views_staff.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("staff/<slug:org>/audit/", views_staff.audit_list, name="audit_list"),
+    path("staff/<slug:org>/audit/<int:event_id>/", views_staff.audit_detail, name="audit_detail"),
+]

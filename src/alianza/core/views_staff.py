@@ -1,0 +1,163 @@
+"""Staff app: every view names its permission with ``require_permission`` and reads only
+inside the organization scope opened by ``OrganizationScopeMiddleware``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .forms import AuditFilterForm, InvitationForm, OrganizationProfileForm, RoleForm
+from .memberships import (
+    MembershipError,
+    invitation_create,
+    invitation_revoke,
+    membership_change_role,
+    membership_remove,
+)
+from .models import AuditEvent, Invitation, Membership
+from .organizations import PROFILE_FIELDS, organization_update
+from .tenancy import OrgRequest, get_for_org, memberships_for_user, require_permission
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where staff land after signing in: their organizations, or straight into the one they used last."""
+    memberships = memberships_for_user(request.user)
+    last = request.session.get("last_organization")
+    if len(memberships) == 1 and not request.GET.get("all"):
+        return redirect(memberships[0].organization.get_absolute_url())
+    return render(request, "core/dashboard.html", {"memberships": memberships, "last": last})
+
+
+@require_permission("organization:view")
+@require_GET
+def organization_home(request: OrgRequest) -> HttpResponse:
+    org = request.organization
+    return render(request, "core/organization_home.html", {"member_count": Membership.objects.count(), "org": org})
+
+
+@require_permission("organization:edit")
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: OrgRequest) -> HttpResponse:
+    org = request.organization
+    form = OrganizationProfileForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        organization_update(
+            organization=org,
+            actor=request.user,
+            changes={name: form.cleaned_data[name] for name in PROFILE_FIELDS},
+            request=request,
+        )
+        messages.success(request, _("Profile saved."))
+        return redirect("core:organization_edit", org=org.slug)
+    return render(request, "core/organization_edit.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_permission("members:view")
+@require_GET
+def member_list(request: OrgRequest) -> HttpResponse:
+    memberships = Membership.objects.select_related("user").order_by("user__email")
+    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related("invited_by")
+    return render(
+        request,
+        "core/member_list.html",
+        {"memberships": memberships, "invitations": invitations, "form": InvitationForm(), "role_form": RoleForm},
+    )
+
+
+@require_permission("members:manage")
+@require_POST
+def member_invite(request: OrgRequest) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation_create(
+                organization=request.organization,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                request=request,
+            )
+        except MembershipError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("core:member_list", org=request.organization.slug)
+    memberships = Membership.objects.select_related("user").order_by("user__email")
+    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None)
+    return render(
+        request,
+        "core/member_list.html",
+        {"memberships": memberships, "invitations": invitations, "form": form, "role_form": RoleForm},
+        status=400,
+    )
+
+
+@require_permission("members:manage")
+@require_POST
+def member_change_role(request: OrgRequest, membership_id: int) -> HttpResponse:
+    membership = get_for_org(Membership, organization=request.organization, pk=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+    else:
+        try:
+            membership_change_role(membership=membership, actor=request.user, role=form.cleaned_data["role"], request=request)
+            messages.success(request, _("Role changed."))
+        except MembershipError as exc:
+            messages.error(request, str(exc))
+    return redirect("core:member_list", org=request.organization.slug)
+
+
+@require_permission("members:manage")
+@require_POST
+def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
+    membership = get_for_org(Membership, organization=request.organization, pk=membership_id)
+    try:
+        membership_remove(membership=membership, actor=request.user, request=request)
+        messages.success(request, _("Access removed."))
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    return redirect("core:member_list", org=request.organization.slug)
+
+
+@require_permission("members:manage")
+@require_POST
+def invitation_revoke_view(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_for_org(Invitation, organization=request.organization, pk=invitation_id)
+    try:
+        invitation_revoke(invitation=invitation, actor=request.user, request=request)
+        messages.success(request, _("Invitation revoked."))
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    return redirect("core:member_list", org=request.organization.slug)
+
+
+@require_permission("audit:view")
+@require_GET
+def audit_list(request: OrgRequest) -> HttpResponse:
+    actors = [
+        (str(m.user_id), m.user.email) for m in Membership.objects.select_related("user").order_by("user__email")
+    ] + [("system", _("System"))]
+    form = AuditFilterForm(request.GET or None, actors=actors)
+    events = AuditEvent.objects.select_related("actor")
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+@require_permission("audit:view")
+@require_GET
+def audit_detail(request: OrgRequest, event_id: int) -> HttpResponse:
+    event = get_for_org(AuditEvent, organization=request.organization, pk=event_id)
+    return render(request, "core/audit_detail.html", {"event": event})
