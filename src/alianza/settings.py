@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so our templates (layout, e-mails) override allauth's.
+    "alianza.core",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -45,7 +47,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
-    "alianza.core",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Encryption of sensitive fields (see docs/security.md) -----------------------------
 ALIANZA_MASTER_KEY = secret("ALIANZA_MASTER_KEY")
+# While changing the master key: the old key(s), still accepted for reading until `rotate_keys` ran.
+ALIANZA_PREVIOUS_MASTER_KEYS = env.list("ALIANZA_PREVIOUS_MASTER_KEYS", default=[])
 # Each organization's own secret lives here, never in a table (so never in a backup).
 ALIANZA_KEY_STORE = env.str("ALIANZA_KEY_STORE", default=str(VAR_DIR / "keys"))
 
@@ -226,15 +229,19 @@ I18NFIELD_FALLBACK = LANGUAGE_CODE
 # --- Static files: all served by the app itself, nothing from a CDN ----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Production: `manage.py collectstatic` once per release, then hashed, compressed files.
+STATIC_MANIFEST = env.bool("ALIANZA_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Security headers -------------------------------------------------------------------

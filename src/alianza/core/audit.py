@@ -56,7 +56,7 @@ def log_action(
         raise AuditError(f"Audit action must look like 'app.model.verb', not {action!r}")
     if data is not None and not isinstance(data, dict):
         raise AuditError("Audit data must be a dict")
-    if obj is not None and obj.pk is None:
+    if obj is not None and (obj.pk is None or obj._state.adding):
         raise AuditError("Cannot audit an unsaved object: save it first, in the same transaction")
     user = actor if actor is not None and actor.is_authenticated else None
     event = AuditEvent(

@@ -52,6 +52,7 @@ class OrganizationProfileForm(I18nModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=settings.ALL_LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     counties = forms.CharField(
         label=_("Counties served"), required=False, help_text=_("One per line."), widget=forms.Textarea(attrs={"rows": 3})
     )

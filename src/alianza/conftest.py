@@ -1,0 +1,95 @@
+"""Shared fixtures: two organizations and the people of healthchecks' test base —
+``owner`` (admin of A), ``member`` (organizer of A), ``readonly_member`` (viewer of A),
+``advocate`` (advocate of A) and ``outsider`` (admin of B). Every account has two-factor set up.
+
+Fixtures build data with scopes disabled; requests then run with the scope the middleware opens.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from alianza.core.models import Organization, User
+from alianza.core.permissions import Role
+from alianza.core.tests import factories  # noqa: F401 — registers the core isolation factories
+from alianza.core.tests.factories import make_membership, make_organization, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # rate limits and TOTP replay guards live in the cache
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org_a(db) -> Organization:  # type: ignore[no-untyped-def]
+    return make_organization(slug="org-a", name="Organization A")
+
+
+@pytest.fixture
+def org_b(db) -> Organization:  # type: ignore[no-untyped-def]
+    return make_organization(slug="org-b", name="Organization B")
+
+
+@pytest.fixture
+def owner(org_a: Organization) -> User:
+    user = make_user("owner@a.alianza.example", name="Olga Owner")
+    make_membership(org_a, user, Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def member(org_a: Organization) -> User:
+    user = make_user("member@a.alianza.example")
+    make_membership(org_a, user, Role.ORGANIZER)
+    return user
+
+
+@pytest.fixture
+def advocate(org_a: Organization) -> User:
+    user = make_user("advocate@a.alianza.example")
+    make_membership(org_a, user, Role.ADVOCATE)
+    return user
+
+
+@pytest.fixture
+def readonly_member(org_a: Organization) -> User:
+    user = make_user("viewer@a.alianza.example")
+    make_membership(org_a, user, Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(org_b: Organization) -> User:
+    user = make_user("outsider@b.alianza.example")
+    make_membership(org_b, user, Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def login() -> Callable[[User | None], Client]:
+    """``login(user)`` → a test client signed in as ``user`` (``None`` → anonymous)."""
+
+    def _login(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def no_scopes():  # type: ignore[no-untyped-def]
+    with scopes_disabled():
+        yield

@@ -1,0 +1,50 @@
+"""Operations on encryption keys: re-encrypt an organization's sensitive fields under a new
+key version (and under the current master key)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.apps import apps
+from django.db import models, transaction
+from django_scopes import scopes_disabled
+
+from . import crypto
+from .audit import log_action
+from .models import Organization
+
+
+def encrypted_fields() -> Iterator[tuple[type[models.Model], crypto.EncryptedTextField]]:
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, crypto.EncryptedTextField):
+                yield model, field
+
+
+def organization_keys_rotate(*, organization: Organization, retire_old: bool = False) -> dict[str, int]:
+    """Make a new key version current for ``organization`` and re-encrypt every encrypted
+    value it owns with it (and with the current master key). Returns counts per column.
+
+    With ``retire_old`` the older versions are then forgotten: backups taken before can no
+    longer be decrypted (that is the point when a key may have leaked)."""
+    org_id = str(organization.pk)
+    counts: dict[str, int] = {}
+    with transaction.atomic(), scopes_disabled():
+        crypto.org_secret_rotate(org_id)
+        for model, field in encrypted_fields():
+            rows = model._default_manager.filter(**{field.organization_field: organization.pk}).exclude(
+                **{field.attname: ""}
+            )
+            done = 0
+            for obj in rows.only("pk", field.organization_field, field.attname).iterator(chunk_size=500):
+                value = getattr(obj, field.attname)
+                if value is None:  # unreadable: its key was destroyed
+                    continue
+                obj.save(update_fields=[field.attname])
+                done += 1
+            counts[f"{model._meta.label_lower}.{field.attname}"] = done
+        log_action(actor=None, organization=organization, action="core.encryption.rotated", obj=organization,
+                   data={"reencrypted": counts, "retired_old_versions": retire_old})
+    if retire_old:
+        crypto.org_secret_retire_old(org_id)
+    return counts

@@ -1,0 +1,30 @@
+"""The registry behind the generic isolation test (``core/tests/test_isolation.py``).
+
+The test walks every URL pattern of the project. For each keyword a staff URL takes besides
+``org``, an app registers a factory that creates an object of the given organization and
+returns the value for that keyword. A URL whose keyword nobody registered fails the test, so a
+new app cannot add an object URL without being covered.
+
+Register from the app's ``tests/factories.py`` (imported by the root conftest).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+Factory = Callable[..., Any]  # (organization=..., actor=...) -> URL keyword value
+
+_factories: dict[str, Factory] = {}
+
+
+def register(kwarg: str, factory: Factory) -> None:
+    if kwarg in _factories and _factories[kwarg] is not factory:
+        raise ValueError(f"An isolation factory for {kwarg!r} is already registered")
+    _factories[kwarg] = factory
+
+
+def factory_for(kwarg: str) -> Factory | None:
+    return _factories.get(kwarg)
+
+
+def registered() -> dict[str, Factory]:
+    return dict(_factories)

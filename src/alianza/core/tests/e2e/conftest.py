@@ -1,0 +1,119 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against ``live_server``.
+
+Playwright's sync API runs an event loop in this thread, so Django would raise
+``SynchronousOnlyOperation`` from the ORM here; that is allowed for the browser tests only
+(DESIGN.md §10). Everything collected from this folder is marked ``e2e``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+TIMEZONE = "America/New_York"
+# Not network requests: inline images (the TOTP QR code) and blank frames.
+_LOCAL_SCHEMES = ("data", "blob", "about")
+
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserSession:
+    """A fresh browser context for one test, recording the URL of every request it makes."""
+
+    def __init__(self, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+        self.browser = browser
+        self.base_url = base_url.rstrip("/")
+        self.requests: list[str] = []
+        self._contexts: list[object] = []
+
+    def new_page(self, *, width: int = 1280, height: int = 800, java_script_enabled: bool = True):  # type: ignore[no-untyped-def]
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            locale="en-US",
+            timezone_id=TIMEZONE,
+            viewport={"width": width, "height": height},
+            java_script_enabled=java_script_enabled,
+        )
+        context.set_default_timeout(10_000)
+        context.on("request", lambda request: self.requests.append(request.url))
+        self._contexts.append(context)
+        return context.new_page()
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any host:port other than the live server's."""
+        expected = urlsplit(self.base_url).netloc
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in _LOCAL_SCHEMES and urlsplit(url).netloc != expected
+        ]
+
+    def assert_only_same_host(self) -> None:
+        assert self.requests, "the browser made no request at all"
+        foreign = self.foreign_requests()
+        assert not foreign, f"requests left {self.base_url}: {foreign}"
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def browser_session(browser, live_server) -> Iterator[BrowserSession]:  # type: ignore[no-untyped-def]
+    session = BrowserSession(browser, live_server.url)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def page(browser_session: BrowserSession):  # type: ignore[no-untyped-def]
+    """A page in a fresh context (en-US, pinned time zone, 1280×800); its requests are in
+    ``browser_session.requests`` and ``browser_session.assert_only_same_host()`` checks them."""
+    return browser_session.new_page()
+
+
+@pytest.fixture
+def requests_made(browser_session: BrowserSession) -> list[str]:
+    return browser_session.requests
+
+
+@pytest.fixture
+def assert_only_same_host(browser_session: BrowserSession):  # type: ignore[no-untyped-def]
+    return browser_session.assert_only_same_host

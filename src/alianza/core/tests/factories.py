@@ -1,0 +1,71 @@
+"""Object factories of the core app, registered with the isolation test."""
+
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from alianza.core.audit import log_action
+from alianza.core.models import Invitation, Membership, Organization, User
+from alianza.core.permissions import Role
+from alianza.core.testing import isolation
+from alianza.core.two_factor import totp_enable
+
+TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+TEST_TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+def make_organization(**fields: Any) -> Organization:
+    n = _next()
+    fields.setdefault("slug", f"org-{n}")
+    fields.setdefault("name", f"Organization {n}")
+    return Organization.objects.create(**fields)
+
+
+def make_user(email: str | None = None, *, two_factor: bool = True, **fields: Any) -> User:
+    user = User.objects.create_user(email or f"user{_next()}@test.alianza.example", TEST_PASSWORD, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if two_factor:
+        totp_enable(user, TEST_TOTP_SECRET)
+    return user
+
+
+@scopes_disabled()
+def make_membership(organization: Organization, user: User | None = None, role: str = Role.VIEWER) -> Membership:
+    return Membership.objects.create(organization=organization, user=user or make_user(), role=role)
+
+
+@scopes_disabled()
+def make_invitation(organization: Organization, *, email: str | None = None, role: str = Role.VIEWER,
+                    invited_by: User | None = None) -> Invitation:
+    return Invitation.objects.create(
+        organization=organization, email=email or f"invitee{_next()}@test.alianza.example", role=role,
+        invited_by=invited_by, expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def _membership_id(*, organization: Organization, actor: User) -> int:
+    return make_membership(organization).pk
+
+
+def _invitation_id(*, organization: Organization, actor: User) -> int:
+    return make_invitation(organization, invited_by=actor).pk
+
+
+@scopes_disabled()
+def _event_id(*, organization: Organization, actor: User) -> int:
+    return log_action(actor=actor, organization=organization, action="core.test.touched").pk
+
+
+isolation.register("membership_id", _membership_id)
+isolation.register("invitation_id", _invitation_id)
+isolation.register("event_id", _event_id)

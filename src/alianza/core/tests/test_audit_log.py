@@ -1,0 +1,97 @@
+"""log_action: the one entry point to the append-only audit trail."""
+
+import pytest
+from django.db import transaction
+from django.test import RequestFactory
+from django_scopes import scope
+from django_scopes.exceptions import ScopeError
+
+from alianza.core.audit import AuditError, log_action
+from alianza.core.models import AuditEvent, Organization
+
+
+@pytest.fixture
+def event(org_a, owner):
+    return log_action(actor=owner, organization=org_a, action="core.organization.updated", obj=org_a,
+                      data={"changed": {"name": ["A", "B"]}})
+
+
+def test_it_records_who_what_when_and_which_record(event, org_a, owner):
+    assert event.actor == owner
+    assert event.actor_label == "owner@a.alianza.example"
+    assert event.organization == org_a
+    assert event.action == "core.organization.updated"
+    assert event.object_ref == f"core.organization:{org_a.pk}"
+    assert event.data == {"changed": {"name": ["A", "B"]}}
+    assert event.created_at is not None
+
+
+def test_it_records_the_client_address(org_a, owner):
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9")
+    event = log_action(actor=owner, organization=org_a, action="core.test.done", request=request)
+    assert event.ip_address == "203.0.113.9"
+
+
+def test_it_masks_values_that_look_like_secrets(org_a, owner):
+    event = log_action(actor=owner, organization=org_a, action="core.test.done",
+                       data={"password": "hunter2", "nested": {"api_token": "abc", "name": "ok"}})
+    assert event.data == {"password": "********", "nested": {"api_token": "********", "name": "ok"}}
+
+
+def test_system_actions_have_no_actor(org_a):
+    event = log_action(actor=None, organization=org_a, action="core.test.done")
+    assert event.actor is None
+    assert event.actor_label == "system"
+
+
+@pytest.mark.parametrize("action", ["updated", "core.updated", "Core.Org.Updated", "core.org.updated.twice", ""])
+def test_it_refuses_a_malformed_action(org_a, owner, action):
+    with pytest.raises(AuditError):
+        log_action(actor=owner, organization=org_a, action=action)
+
+
+def test_it_refuses_data_that_is_not_a_dict(org_a, owner):
+    with pytest.raises(AuditError):
+        log_action(actor=owner, organization=org_a, action="core.test.done", data=["x"])  # type: ignore[arg-type]
+
+
+def test_it_refuses_an_unsaved_object(org_a, owner):
+    with pytest.raises(AuditError, match="unsaved"):
+        log_action(actor=owner, organization=org_a, action="core.test.done", obj=Organization(slug="x", name="x"))
+
+
+def test_events_cannot_be_changed(event):
+    event.action = "core.test.hidden"
+    with pytest.raises(PermissionError):
+        event.save()
+
+
+def test_events_cannot_be_deleted(event, org_a):
+    with pytest.raises(PermissionError):
+        event.delete()
+    with scope(organization=org_a):
+        with pytest.raises(PermissionError):
+            AuditEvent.objects.all().delete()
+        with pytest.raises(PermissionError):
+            AuditEvent.objects.all().update(action="core.test.hidden")
+        assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_reading_the_trail_needs_an_organization_scope(event):
+    with pytest.raises(ScopeError):
+        list(AuditEvent.objects.all())
+
+
+def test_the_trail_is_scoped_to_one_organization(event, org_a, org_b):
+    with scope(organization=org_b):
+        assert list(AuditEvent.objects.all()) == []
+    with scope(organization=org_a):
+        assert list(AuditEvent.objects.all()) == [event]
+
+
+def test_an_event_rolls_back_with_its_transaction(org_a, owner):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        log_action(actor=owner, organization=org_a, action="core.test.done")
+        raise RuntimeError
+    with scope(organization=org_a):
+        assert AuditEvent.objects.count() == 0

@@ -1,0 +1,148 @@
+"""Sensitive fields hold only ciphertext in the database, with per-organization keys."""
+
+import base64
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from alianza.core import crypto
+from alianza.core.models import AuditEvent, Organization
+from alianza.core.tests.factories import make_organization
+
+SECRET = "Side door code 4471; pastor's cell 512-555-0101"
+
+
+def raw_notes(org: Organization) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT private_notes FROM core_organization WHERE id = %s", [org.pk.hex if connection.vendor == "sqlite" else org.pk])
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def org(db):
+    return make_organization(private_notes=SECRET)
+
+
+def test_the_database_holds_only_ciphertext(org):
+    raw = raw_notes(org)
+    assert raw.startswith(f"alz:1:{org.pk}:1:")
+    assert "4471" not in raw and "pastor" not in raw
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET
+
+
+def test_each_save_uses_a_fresh_nonce(org):
+    first = raw_notes(org)
+    org.save()
+    assert raw_notes(org) != first
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET
+
+
+def test_empty_values_stay_empty(db):
+    org = make_organization(private_notes="")
+    assert raw_notes(org) == ""
+    assert Organization.objects.get(pk=org.pk).private_notes == ""
+
+
+def test_keys_differ_per_organization(org):
+    other = make_organization(private_notes="x")
+    token = raw_notes(org)
+    # The same ciphertext pasted into another organization's row does not decrypt.
+    with pytest.raises(crypto.CryptoError):
+        crypto.decrypt(token.replace(str(org.pk), str(other.pk)), context="core.organization.private_notes")
+
+
+def test_ciphertext_is_bound_to_its_column(org):
+    with pytest.raises(crypto.CryptoError):
+        crypto.decrypt(raw_notes(org), context="core.organization.description")
+
+
+def test_tampered_ciphertext_is_refused(org):
+    token = raw_notes(org)
+    prefix, payload = token.rsplit(":", 1)
+    data = bytearray(base64.urlsafe_b64decode(payload))
+    data[-1] ^= 1
+    with pytest.raises(crypto.CryptoError):
+        crypto.decrypt(f"{prefix}:{base64.urlsafe_b64encode(bytes(data)).decode()}", context="core.organization.private_notes")
+
+
+def test_plaintext_cannot_sneak_in_through_update(org):
+    with pytest.raises(ValueError, match="encrypted"), transaction.atomic():
+        Organization.objects.filter(pk=org.pk).update(private_notes="clear text")
+    assert raw_notes(org).startswith("alz:1:")
+
+
+def test_filtering_on_an_encrypted_column_is_refused(org):
+    with pytest.raises(ValueError, match="encrypted"):
+        list(Organization.objects.filter(private_notes=SECRET))
+
+
+def test_the_key_store_lives_outside_the_database(org, settings):
+    from pathlib import Path
+
+    path = Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json"
+    assert path.exists()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_wrong_master_key_cannot_read(org, settings):
+    token = raw_notes(org)
+    settings.ALIANZA_MASTER_KEY = base64.urlsafe_b64encode(b"another-master-key-of-32-bytes!!").decode()
+    with pytest.raises(crypto.CryptoError):
+        crypto.decrypt(token, context="core.organization.private_notes")
+
+
+def test_a_missing_master_key_is_a_clear_configuration_error(db, settings):
+    settings.ALIANZA_MASTER_KEY = ""
+    with pytest.raises(ImproperlyConfigured, match="ALIANZA_MASTER_KEY"):
+        make_organization(private_notes="x")
+
+
+def test_a_short_master_key_is_refused(db, settings):
+    settings.ALIANZA_MASTER_KEY = "too-short"
+    with pytest.raises(ImproperlyConfigured, match="32 random bytes"):
+        make_organization(private_notes="x")
+
+
+def test_rotate_keys_reencrypts_under_a_new_version(org):
+    other = make_organization(private_notes="other org's note")
+    other_before = raw_notes(other)
+    call_command("rotate_keys", "--org", org.slug)
+    assert raw_notes(org).startswith(f"alz:1:{org.pk}:2:")
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET
+    assert raw_notes(other) == other_before  # only the chosen organization
+    event = AuditEvent.objects.with_scope(organization=org).get(action="core.encryption.rotated")
+    assert event.data["reencrypted"]["core.organization.private_notes"] == 1
+
+
+def test_retiring_old_versions_makes_old_ciphertext_unreadable(org):
+    old_token = raw_notes(org)
+    call_command("rotate_keys", "--org", org.slug, "--retire-old")
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET
+    with pytest.raises(crypto.KeyDestroyed):
+        crypto.decrypt(old_token, context="core.organization.private_notes")
+
+
+def test_changing_the_master_key(org, settings):
+    old_master = settings.ALIANZA_MASTER_KEY
+    settings.ALIANZA_MASTER_KEY = base64.urlsafe_b64encode(b"the-new-master-key-of-32-bytes!!").decode()
+    settings.ALIANZA_PREVIOUS_MASTER_KEYS = [old_master]
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET  # still readable meanwhile
+    call_command("rotate_keys")
+    settings.ALIANZA_PREVIOUS_MASTER_KEYS = []
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET
+
+
+def test_rotate_keys_rejects_an_unknown_organization(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="nope"):
+        call_command("rotate_keys", "--org", "nope")
+
+
+def test_a_destroyed_key_shreds_the_organization_data(org):
+    crypto.org_secret_destroy(str(org.pk))
+    assert Organization.objects.get(pk=org.pk).private_notes is None
+    with pytest.raises(crypto.KeyDestroyed):
+        crypto.encrypt("new", org_id=str(org.pk), context="core.organization.private_notes")
