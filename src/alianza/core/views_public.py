@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib.auth import login
 from django.core.cache import cache
 from django.db import connection
@@ -75,6 +76,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            # They just proved the password: allauth must not ask for it again to set up two-factor.
+            record_authentication(request, new_user, method="password", email=new_user.email, reauthenticated=True)
             # The two-factor middleware now asks them to set up TOTP or a passkey.
             return redirect(invitation.organization.get_absolute_url())
     context["form"] = form
