@@ -23,6 +23,16 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request leaves its language active in the thread; every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():  # rate limits and TOTP replay guards live in the cache
     from django.core.cache import cache
 

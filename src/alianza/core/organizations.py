@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -20,8 +21,12 @@ def _snapshot(organization: Organization) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
         value = getattr(organization, name)
-        if hasattr(value, "data"):  # i18nfield LazyI18nString
-            value = value.data
+        if hasattr(value, "data"):  # i18nfield LazyI18nString: compare only the languages written
+            data = value.data
+            if isinstance(data, dict):
+                value = {lang: text for lang, text in data.items() if text}
+            else:
+                value = {settings.LANGUAGE_CODE: data} if data else {}
         values[name] = value
     return values
 
@@ -34,6 +39,8 @@ def organization_update(
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
     with transaction.atomic():
+        # Compare with what is stored, not with an instance a form may already have changed.
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
         before = _snapshot(organization)
         for name, value in changes.items():
             setattr(organization, name, value)

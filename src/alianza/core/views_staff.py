@@ -3,6 +3,7 @@ inside the organization scope opened by ``OrganizationScopeMiddleware``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from .memberships import (
     membership_change_role,
     membership_remove,
 )
-from .models import AuditEvent, Invitation, Membership
+from .models import AuditEvent, Invitation, Membership, Organization
 from .organizations import PROFILE_FIELDS, organization_update
 from .tenancy import OrgRequest, get_for_org, memberships_for_user, require_permission
 
@@ -46,7 +47,10 @@ def organization_home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: OrgRequest) -> HttpResponse:
     org = request.organization
-    form = OrganizationProfileForm(request.POST or None, instance=org)
+    # The form works on its own copy, so a rejected edit never shows up in the page header.
+    # Text is offered in English, Spanish and the organization's own languages.
+    locales = [code for code, _name in settings.LANGUAGES if code in {"en", "es", *org.languages}]
+    form = OrganizationProfileForm(request.POST or None, instance=Organization.objects.get(pk=org.pk), locales=locales)
     if request.method == "POST" and form.is_valid():
         organization_update(
             organization=org,

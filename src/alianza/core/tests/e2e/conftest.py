@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -104,7 +105,7 @@ def browser_session(browser, live_server) -> Iterator[BrowserSession]:  # type: 
 
 @pytest.fixture
 def page(browser_session: BrowserSession):  # type: ignore[no-untyped-def]
-    """A page in a fresh context (en-US, pinned time zone, 1280×800); its requests are in
+    """A page in a fresh context (en-US, pinned time zone, 1280x800); its requests are in
     ``browser_session.requests`` and ``browser_session.assert_only_same_host()`` checks them."""
     return browser_session.new_page()
 
@@ -117,3 +118,22 @@ def requests_made(browser_session: BrowserSession) -> list[str]:
 @pytest.fixture
 def assert_only_same_host(browser_session: BrowserSession):  # type: ignore[no-untyped-def]
     return browser_session.assert_only_same_host
+
+
+@pytest.fixture
+def fresh_totp_code() -> Callable[[str], str]:
+    """``fresh_totp_code(secret)`` → the current TOTP code, first waiting for the next time
+    step when the current one ends within a few seconds. The server accepts the current step
+    only (``MFA_TOTP_TOLERANCE`` 0), so a code read just before a boundary would fail by chance."""
+    from allauth.mfa import app_settings as mfa_settings
+
+    from alianza.core.two_factor import totp_code
+
+    def _code(secret: str, *, margin: float = 5.0) -> str:
+        period = mfa_settings.TOTP_PERIOD
+        left = period - (time.time() % period)
+        if left < margin:
+            time.sleep(left + 0.05)  # a clock boundary, not a wait for the page
+        return totp_code(secret)
+
+    return _code

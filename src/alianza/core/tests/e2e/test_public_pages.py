@@ -12,7 +12,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
-from alianza.core.two_factor import totp_code
 
 PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/password/reset/"]
 NARROW = {"width": 360, "height": 740}
@@ -35,18 +34,22 @@ def assert_no_serious_axe_violation(page: Page) -> None:
     assert not blocking, f"axe violations on {page.url}:\n{json.dumps(report, indent=2, ensure_ascii=False)}"
 
 
+# The elements sticking out of a ``width`` px wide viewport, to name them in the failure.
+_OVERFLOWING_ELEMENTS_JS = """(width) => Array.from(document.querySelectorAll('body *'))
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, box]) => box.right > width + 0.5 || box.left < -0.5)
+    .slice(0, 10)
+    .map(([el, box]) => el.tagName.toLowerCase()
+        + (el.id ? '#' + el.id : '')
+        + (typeof el.className === 'string' && el.className.trim()
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+        + ` [${Math.round(box.left)}..${Math.round(box.right)}]`)"""
+
+
 def assert_no_horizontal_overflow(page: Page, width: int = NARROW["width"]) -> None:
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if scroll_width > width:
-        culprits = page.evaluate(
-            """(width) => Array.from(document.querySelectorAll('body *'))
-                .filter(el => el.getBoundingClientRect().right > width + 0.5 || el.getBoundingClientRect().left < -0.5)
-                .slice(0, 10)
-                .map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
-                         + `${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''}`
-                         + ` [${Math.round(el.getBoundingClientRect().left)}..${Math.round(el.getBoundingClientRect().right)}]`)""",
-            width,
-        )
+        culprits = page.evaluate(_OVERFLOWING_ELEMENTS_JS, width)
         pytest.fail(f"{page.url} is {scroll_width}px wide at a {width}px viewport; overflowing: {culprits}")
 
 
@@ -102,13 +105,13 @@ def test_language_form_works_without_javascript(org_a, browser_session) -> None:
     browser_session.assert_only_same_host()
 
 
-def test_staff_organization_page_is_accessible_and_fits_360px(owner, browser_session) -> None:
+def test_staff_organization_page_is_accessible_and_fits_360px(owner, browser_session, fresh_totp_code) -> None:
     page = browser_session.new_page(**NARROW)
     page.goto("/accounts/login/")
     page.locator('input[name="login"]').fill(owner.email)
     page.locator('input[name="password"]').fill(TEST_PASSWORD)
     page.locator('form:has(input[name="password"]) button[type="submit"]').first.click()
-    page.locator('input[name="code"]').fill(totp_code(TEST_TOTP_SECRET))
+    page.locator('input[name="code"]').fill(fresh_totp_code(TEST_TOTP_SECRET))
     page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/staff/org-a/$"))
     expect(page.locator("main")).to_contain_text("Organization A")

@@ -48,9 +48,9 @@ def _wrong_code(secret: str) -> str:
     return next(c for c in (f"{n:06d}" for n in range(0, 1_000_000, 111_111)) if c not in valid)
 
 
-def test_staff_signs_in_with_totp_and_switches_language(page: Page, owner, browser_session) -> None:
+def test_staff_signs_in_with_totp_and_switches_language(page: Page, owner, browser_session, fresh_totp_code) -> None:
     _sign_in_with_password(page, owner.email)
-    _submit_code(page, totp_code(TEST_TOTP_SECRET))
+    _submit_code(page, fresh_totp_code(TEST_TOTP_SECRET))
 
     expect(page).to_have_url(_path_is(ORG_HOME))
     expect(page.locator("main")).to_contain_text("Organization A")
@@ -92,7 +92,9 @@ def test_wrong_totp_code_is_refused(page: Page, owner, browser_session) -> None:
     browser_session.assert_only_same_host()
 
 
-def test_invited_colleague_sets_password_and_two_factor(page: Page, owner, org_a, browser_session) -> None:
+def test_invited_colleague_sets_password_and_two_factor(
+    page: Page, owner, org_a, browser_session, fresh_totp_code
+) -> None:
     invitation = make_invitation(org_a, email="newcolleague@a.alianza.example", role=Role.ORGANIZER, invited_by=owner)
     accept_url = reverse("core:invitation_accept", kwargs={"token": invitation_token(invitation)})
 
@@ -108,7 +110,7 @@ def test_invited_colleague_sets_password_and_two_factor(page: Page, owner, org_a
     secret_input = page.locator("input#authenticator_secret")
     expect(secret_input).to_have_value(re.compile(r"^[A-Z2-7]{16,}=*$"))
     secret = secret_input.input_value()
-    page.locator('input[name="code"]').fill(totp_code(secret))
+    page.locator('input[name="code"]').fill(fresh_totp_code(secret))
     page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
 
     # allauth shows the new recovery codes (or its two-factor overview) next.
