@@ -53,7 +53,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/alianza
 
-test: $(STAMP) compilemessages lint
+test: $(STAMP) compilemessages lint typecheck
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/check_catalogs.py
 	$(BIN)/pytest

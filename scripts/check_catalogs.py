@@ -25,8 +25,10 @@ def main() -> int:
         po = LOCALE / lang / "LC_MESSAGES/django.po"
         untranslated, fuzzy = count(["--untranslated"], po), count(["--only-fuzzy"], po)
         if untranslated or fuzzy:
-            print(f"{po}: {untranslated} untranslated and {fuzzy} fuzzy strings (run `make messages`, then translate)",
-                  file=sys.stderr)
+            print(
+                f"{po}: {untranslated} untranslated and {fuzzy} fuzzy strings (run `make messages`, then translate)",
+                file=sys.stderr,
+            )
             failed = True
     return 1 if failed else 0
 

@@ -22,7 +22,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             out = subprocess.run(
                 ["npm", "pack", f"{package}@{info['version']}", "--json", "--pack-destination", tmp],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             meta = json.loads(out.stdout)[0]
             tarball = Path(tmp) / meta["filename"]

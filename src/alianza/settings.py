@@ -99,9 +99,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("SQLITE_TEST_NAME", default="")
-    if not DATABASES["default"]["TEST"]["NAME"]:
-        del DATABASES["default"]["TEST"]["NAME"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits live here: use Redis when running several processes) ----------
@@ -205,9 +202,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 django.conf.locale.LANG_INFO.setdefault(
     "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"}
 )
-django.conf.locale.LANG_INFO.setdefault(
-    "gu", {"bidi": False, "code": "gu", "name": "Gujarati", "name_local": "ગુજરાતી"}
-)
+django.conf.locale.LANG_INFO.setdefault("gu", {"bidi": False, "code": "gu", "name": "Gujarati", "name_local": "ગુજરાતી"})
 ALL_LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),

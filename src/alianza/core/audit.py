@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
-from .models import AuditEvent, Organization
+from .models import AuditEvent, Organization, User
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 SECRET_KEY_PATTERN = re.compile(r"pass|secret|token|key|otp|code|credential|ciphertext", re.IGNORECASE)
@@ -58,7 +58,7 @@ def log_action(
         raise AuditError("Audit data must be a dict")
     if obj is not None and (obj.pk is None or obj._state.adding):
         raise AuditError("Cannot audit an unsaved object: save it first, in the same transaction")
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, User) else None
     event = AuditEvent(
         organization=organization,
         actor=user,

@@ -50,7 +50,7 @@ def _decode_master(raw: str, name: str) -> bytes:
     if len(key) < 32:
         raise ImproperlyConfigured(
             f"{name} must be at least 32 random bytes, URL-safe base64 encoded. "
-            "Create one with: python -c \"import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())\""
+            'Create one with: python -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
         )
     return key
 

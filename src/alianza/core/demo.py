@@ -15,7 +15,7 @@ from .models import Membership, Organization, User
 from .permissions import Role
 from .two_factor import totp_enable
 
-DEMO_PASSWORD = "alianza-demo-2026"  # noqa: S105 — printed on purpose, demo only
+DEMO_PASSWORD = "alianza-demo-2026"
 # Every demo account shares this authenticator secret; `manage.py demo_otp` prints its code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -37,8 +37,12 @@ class DemoOrg:
 
 ORGS = [
     DemoOrg(
-        "hub", "Alianza Statewide Coalition", Organization.Tier.HUB, ["policy"],
-        ["Travis", "Harris", "Dallas", "Bexar", "Hidalgo"], ["en", "es"],
+        "hub",
+        "Alianza Statewide Coalition",
+        Organization.Tier.HUB,
+        ["policy"],
+        ["Travis", "Harris", "Dallas", "Bexar", "Hidalgo"],
+        ["en", "es"],
         "Many organizations, one voice for immigrant justice.",
         "Muchas organizaciones, una sola voz por la justicia migrante.",
         "The coalition hub: we coordinate campaigns, re-grant to members, train, and publish a monthly newsletter.",
@@ -46,8 +50,12 @@ ORGS = [
         {"admin": Role.ADMIN, "organizer": Role.ORGANIZER, "advocate": Role.ADVOCATE, "viewer": Role.VIEWER},
     ),
     DemoOrg(
-        "comunidad-unida", "Comunidad Unida", Organization.Tier.MEMBER, ["base_building"],
-        ["Travis", "Williamson"], ["es", "en"],
+        "comunidad-unida",
+        "Comunidad Unida",
+        Organization.Tier.MEMBER,
+        ["base_building"],
+        ["Travis", "Williamson"],
+        ["es", "en"],
         "Neighbors organizing neighbors, block by block.",
         "Vecinos organizando a vecinos, cuadra por cuadra.",
         "A membership organization of immigrant families running local campaigns for safe housing and fair policing.",
@@ -55,8 +63,12 @@ ORGS = [
         {"admin": Role.ADMIN, "organizer": Role.ORGANIZER, "viewer": Role.VIEWER},
     ),
     DemoOrg(
-        "youth-legal", "Youth Legal Defense Collaborative", Organization.Tier.MEMBER, ["legal", "youth"],
-        ["Harris", "Fort Bend"], ["en", "es", "pt"],
+        "youth-legal",
+        "Youth Legal Defense Collaborative",
+        Organization.Tier.MEMBER,
+        ["legal", "youth"],
+        ["Harris", "Fort Bend"],
+        ["en", "es", "pt"],
         "Free lawyers and social workers for immigrant children and youth.",
         "Abogados y trabajadores sociales gratuitos para niños y jóvenes inmigrantes.",
         "We connect young people facing immigration court with pro bono attorneys, health care and social services.",
@@ -64,8 +76,12 @@ ORGS = [
         {"admin": Role.ADMIN, "advocate": Role.ADVOCATE, "viewer": Role.VIEWER},
     ),
     DemoOrg(
-        "interfaith-sanctuary", "Interfaith Sanctuary Network", Organization.Tier.MEMBER, ["faith"],
-        ["Dallas", "Tarrant"], ["en", "es", "ko"],
+        "interfaith-sanctuary",
+        "Interfaith Sanctuary Network",
+        Organization.Tier.MEMBER,
+        ["faith"],
+        ["Dallas", "Tarrant"],
+        ["en", "es", "ko"],
         "Congregations that accompany and protect their immigrant neighbors.",
         "Congregaciones que acompañan y protegen a sus vecinos inmigrantes.",
         "Churches, mosques and synagogues offering accompaniment to court, vigils and rapid response.",
@@ -73,8 +89,12 @@ ORGS = [
         {"admin": Role.ADMIN, "organizer": Role.ORGANIZER},
     ),
     DemoOrg(
-        "workers-rising", "Workers Rising Local 12", Organization.Tier.MEMBER, ["labor"],
-        ["Bexar", "Hidalgo"], ["es", "en", "vi"],
+        "workers-rising",
+        "Workers Rising Local 12",
+        Organization.Tier.MEMBER,
+        ["labor"],
+        ["Bexar", "Hidalgo"],
+        ["es", "en", "vi"],
         "Fair wages and safe jobs for every worker, with or without papers.",
         "Salarios justos y trabajos seguros para todo trabajador, con o sin papeles.",
         "A workers' center and union local fighting wage theft and workplace raids.",
@@ -82,8 +102,12 @@ ORGS = [
         {"admin": Role.ADMIN, "organizer": Role.ORGANIZER},
     ),
     DemoOrg(
-        "jovenes-en-accion", "Jóvenes en Acción", Organization.Tier.MEMBER, ["youth"],
-        ["Hidalgo", "Cameron"], ["es", "en"],
+        "jovenes-en-accion",
+        "Jóvenes en Acción",
+        Organization.Tier.MEMBER,
+        ["youth"],
+        ["Hidalgo", "Cameron"],
+        ["es", "en"],
         "Young leaders for civic participation and accountability.",
         "Jóvenes líderes por la participación cívica y la rendición de cuentas.",
         "High-school and college students who register voters and hold officials to their promises.",
@@ -91,8 +115,12 @@ ORGS = [
         {"admin": Role.ADMIN, "organizer": Role.ORGANIZER},
     ),
     DemoOrg(
-        "bridges-health", "Bridges Community Health", Organization.Tier.PARTNER, ["social_services"],
-        ["Travis"], ["en", "es", "ar"],
+        "bridges-health",
+        "Bridges Community Health",
+        Organization.Tier.PARTNER,
+        ["social_services"],
+        ["Travis"],
+        ["en", "es", "ar"],
         "A community clinic partnering with the coalition.",
         "Una clínica comunitaria aliada de la coalición.",
         "Primary care and mental health in many languages, regardless of status.",
@@ -139,17 +167,24 @@ def demo_load() -> list[tuple[str, str, str]]:
                 },
             )
             if created:
-                log_action(actor=None, organization=org, action="core.organization.created", obj=org,
-                           data={"source": "demo"})
+                log_action(
+                    actor=None, organization=org, action="core.organization.created", obj=org, data={"source": "demo"}
+                )
             staff = {demo_email(local, spec.slug): role for local, role in spec.staff.items()}
             if MULTI_ORG_USER[1].get(spec.slug):
                 staff[MULTI_ORG_USER[0]] = MULTI_ORG_USER[1][spec.slug]
             for email, role in staff.items():
                 user = _user(email)
-                membership, made = Membership.objects.get_or_create(organization=org, user=user,
-                                                                    defaults={"role": role})
+                membership, made = Membership.objects.get_or_create(
+                    organization=org, user=user, defaults={"role": role}
+                )
                 if made:
-                    log_action(actor=None, organization=org, action="core.membership.created", obj=membership,
-                               data={"role": role, "source": "demo"})
+                    log_action(
+                        actor=None,
+                        organization=org,
+                        action="core.membership.created",
+                        obj=membership,
+                        data={"role": role, "source": "demo"},
+                    )
                 rows.append((org.name, email, membership.get_role_display()))
     return rows

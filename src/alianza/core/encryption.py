@@ -43,8 +43,13 @@ def organization_keys_rotate(*, organization: Organization, retire_old: bool = F
                 obj.save(update_fields=[field.attname])
                 done += 1
             counts[f"{model._meta.label_lower}.{field.attname}"] = done
-        log_action(actor=None, organization=organization, action="core.encryption.rotated", obj=organization,
-                   data={"reencrypted": counts, "retired_old_versions": retire_old})
+        log_action(
+            actor=None,
+            organization=organization,
+            action="core.encryption.rotated",
+            obj=organization,
+            data={"reencrypted": counts, "retired_old_versions": retire_old},
+        )
     if retire_old:
         crypto.org_secret_retire_old(org_id)
     return counts

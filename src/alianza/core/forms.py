@@ -54,13 +54,26 @@ class OrganizationProfileForm(I18nModelForm):
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     counties = forms.CharField(
-        label=_("Counties served"), required=False, help_text=_("One per line."), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Counties served"),
+        required=False,
+        help_text=_("One per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     class Meta:
         model = Organization
-        fields = ["name", "kinds", "counties", "languages", "tagline", "description", "website", "public_email",
-                  "public_phone", "private_notes"]
+        fields = [
+            "name",
+            "kinds",
+            "counties",
+            "languages",
+            "tagline",
+            "description",
+            "website",
+            "public_email",
+            "public_phone",
+            "private_notes",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +93,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actors: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", _("Anyone"))] + actors
+        actor_field = self.fields["actor"]
+        assert isinstance(actor_field, forms.ChoiceField)
+        actor_field.choices = [("", _("Anyone")), *actors]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

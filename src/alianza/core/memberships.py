@@ -26,7 +26,7 @@ from .audit import log_action
 from .models import Invitation, Membership, Organization, User
 from .permissions import Role
 
-TOKEN_SALT = "alianza.invitation"
+TOKEN_SALT = "alianza.invitation"  # noqa: S105 — a signing namespace, not a secret
 
 
 class MembershipError(Exception):
@@ -70,8 +70,10 @@ def invitation_create(
     role = _role(role)
     with transaction.atomic(), scope(organization=organization):
         if Membership.objects.filter(user__email__iexact=email).exists():
-            raise MembershipError(_("%(email)s already has access to %(organization)s.") % {
-                "email": email, "organization": organization.name})
+            raise MembershipError(
+                _("%(email)s already has access to %(organization)s.")
+                % {"email": email, "organization": organization.name}
+            )
         now = timezone.now()
         Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(revoked_at=now)
         invitation = Invitation(
@@ -84,14 +86,22 @@ def invitation_create(
         invitation.full_clean()
         invitation.save()
         log_action(
-            actor=actor, organization=organization, action="core.invitation.created", obj=invitation,
-            data={"email": email, "role": role}, request=request,
+            actor=actor,
+            organization=organization,
+            action="core.invitation.created",
+            obj=invitation,
+            data={"email": email, "role": role},
+            request=request,
         )
         from .tasks import send_invitation
 
         transaction.on_commit(
-            partial(send_invitation.enqueue, invitation_id=invitation.pk,
-                    organization_id=str(organization.pk), language=get_language() or settings.LANGUAGE_CODE)
+            partial(
+                send_invitation.enqueue,
+                invitation_id=invitation.pk,
+                organization_id=str(organization.pk),
+                language=get_language() or settings.LANGUAGE_CODE,
+            )
         )
     return invitation
 
@@ -102,8 +112,13 @@ def invitation_revoke(*, invitation: Invitation, actor: User, request: HttpReque
             raise MembershipError(_("This invitation is no longer open."))
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        log_action(actor=actor, organization=invitation.organization, action="core.invitation.revoked",
-                   obj=invitation, request=request)
+        log_action(
+            actor=actor,
+            organization=invitation.organization,
+            action="core.invitation.revoked",
+            obj=invitation,
+            request=request,
+        )
     return invitation
 
 
@@ -117,15 +132,23 @@ def invitation_accept(*, invitation: Invitation, user: User, request: HttpReques
         if user.email.lower() != invitation.email.lower():
             raise MembershipError(_("This invitation was sent to another e-mail address."))
         if Membership.objects.filter(user=user).exists():
-            raise MembershipError(_("You already have access to %(organization)s.") % {"organization": organization.name})
+            raise MembershipError(
+                _("You already have access to %(organization)s.") % {"organization": organization.name}
+            )
         membership = Membership(organization=organization, user=user, role=invitation.role)
         membership.full_clean()
         membership.save()
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        log_action(actor=user, organization=organization, action="core.membership.created", obj=membership,
-                   data={"role": membership.role, "invitation": invitation.pk}, request=request)
+        log_action(
+            actor=user,
+            organization=organization,
+            action="core.membership.created",
+            obj=membership,
+            data={"role": membership.role, "invitation": invitation.pk},
+            request=request,
+        )
     return membership
 
 
@@ -142,8 +165,14 @@ def invitation_accept_with_new_account(
         user.full_clean(exclude=["password"])
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        log_action(actor=user, organization=invitation.organization, action="core.user.created", obj=user,
-                   data={"via": "invitation"}, request=request)
+        log_action(
+            actor=user,
+            organization=invitation.organization,
+            action="core.user.created",
+            obj=user,
+            data={"via": "invitation"},
+            request=request,
+        )
         membership = invitation_accept(invitation=invitation, user=user, request=request)
     return user, membership
 
@@ -160,9 +189,14 @@ def membership_change_role(
             raise MembershipError(_("An organization needs at least one admin."))
         membership.role = new_role
         membership.save(update_fields=["role"])
-        log_action(actor=actor, organization=membership.organization, action="core.membership.role_changed",
-                   obj=membership, data={"role": [old_role, new_role], "user": membership.user.email},
-                   request=request)
+        log_action(
+            actor=actor,
+            organization=membership.organization,
+            action="core.membership.role_changed",
+            obj=membership,
+            data={"role": [old_role, new_role], "user": membership.user.email},
+            request=request,
+        )
     return membership
 
 
@@ -171,6 +205,12 @@ def membership_remove(*, membership: Membership, actor: User, request: HttpReque
         if membership.role == Role.ADMIN and _admin_count(membership.organization) <= 1:
             raise MembershipError(_("An organization needs at least one admin."))
         data: dict[str, Any] = {"user": membership.user.email, "role": membership.role}
-        log_action(actor=actor, organization=membership.organization, action="core.membership.removed",
-                   obj=membership, data=data, request=request)
+        log_action(
+            actor=actor,
+            organization=membership.organization,
+            action="core.membership.removed",
+            obj=membership,
+            data=data,
+            request=request,
+        )
         membership.delete()

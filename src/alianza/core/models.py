@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -60,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -132,13 +132,13 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("core:organization_home", kwargs={"org": self.slug})
+
     def clean(self) -> None:
         valid = set(self.Kind.values)
         if not isinstance(self.kinds, list) or any(k not in valid for k in self.kinds):
             raise ValidationError({"kinds": _("Choose kinds from the list.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("core:organization_home", kwargs={"org": self.slug})
 
     @property
     def is_hub(self) -> bool:
@@ -174,9 +174,7 @@ class Invitation(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -237,7 +235,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
 
-    objects = ScopedManager(organization="organization", _manager_class=models.Manager.from_queryset(AuditEventQuerySet))
+    objects = ScopedManager(
+        organization="organization", _manager_class=models.Manager.from_queryset(AuditEventQuerySet)
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,8 +13,18 @@ from .models import Organization, User
 
 # Fields whose values never go into the audit trail, only the fact that they changed.
 SENSITIVE_FIELDS = {"private_notes"}
-PROFILE_FIELDS = ["name", "kinds", "counties", "languages", "tagline", "description", "website", "public_email",
-                  "public_phone", "private_notes"]
+PROFILE_FIELDS = [
+    "name",
+    "kinds",
+    "counties",
+    "languages",
+    "tagline",
+    "description",
+    "website",
+    "public_email",
+    "public_phone",
+    "private_notes",
+]
 
 
 def _snapshot(organization: Organization) -> dict[str, Any]:
@@ -52,6 +62,12 @@ def organization_update(
         organization.save(update_fields=list(changed))
         for name in SENSITIVE_FIELDS & set(changed):
             changed[name] = ["…", "…"]
-        log_action(actor=actor, organization=organization, action="core.organization.updated", obj=organization,
-                   data={"changed": changed}, request=request)
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="core.organization.updated",
+            obj=organization,
+            data={"changed": changed},
+            request=request,
+        )
     return organization

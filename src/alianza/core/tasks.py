@@ -22,7 +22,9 @@ def send_invitation(*, invitation_id: int, organization_id: str, language: str) 
         invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id)
         if not invitation.is_open:
             return False
-        link = settings.ALIANZA_BASE_URL + reverse("core:invitation_accept", kwargs={"token": invitation_token(invitation)})
+        link = settings.ALIANZA_BASE_URL + reverse(
+            "core:invitation_accept", kwargs={"token": invitation_token(invitation)}
+        )
         with translation.override(language):
             context = {"invitation": invitation, "organization": organization, "link": link}
             subject = render_to_string("core/email/invitation_subject.txt", context).strip()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +23,7 @@ from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
 from . import permissions
-from .models import Membership, Organization
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+from .models import Membership, Organization, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -34,7 +31,7 @@ M = TypeVar("M", bound=models.Model)
 class OrgRequest(HttpRequest):
     """A request to a staff view of one organization, after ``require_permission``."""
 
-    user: User
+    user: User  # type: ignore[assignment]  # narrowed: signed in
     organization: Organization
     membership: Membership
 

@@ -2,9 +2,9 @@
 
 import time
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from allauth.mfa import app_settings as mfa_settings
 
 from .models import User
 

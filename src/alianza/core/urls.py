@@ -13,7 +13,9 @@ urlpatterns = [
     path("staff/<slug:org>/profile/", views_staff.organization_edit, name="organization_edit"),
     path("staff/<slug:org>/members/", views_staff.member_list, name="member_list"),
     path("staff/<slug:org>/members/invite/", views_staff.member_invite, name="member_invite"),
-    path("staff/<slug:org>/members/<int:membership_id>/role/", views_staff.member_change_role, name="member_change_role"),
+    path(
+        "staff/<slug:org>/members/<int:membership_id>/role/", views_staff.member_change_role, name="member_change_role"
+    ),
     path("staff/<slug:org>/members/<int:membership_id>/remove/", views_staff.member_remove, name="member_remove"),
     path(
         "staff/<slug:org>/invitations/<int:invitation_id>/revoke/",

@@ -69,7 +69,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             new_user, _membership = invitation_accept_with_new_account(
-                invitation=invitation, password=form.cleaned_data["password1"], name=form.cleaned_data["name"],
+                invitation=invitation,
+                password=form.cleaned_data["password1"],
+                name=form.cleaned_data["name"],
                 request=request,
             )
         except MembershipError as exc:

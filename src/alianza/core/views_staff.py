@@ -112,7 +112,9 @@ def member_change_role(request: OrgRequest, membership_id: int) -> HttpResponse:
         messages.error(request, _("Choose a role from the list."))
     else:
         try:
-            membership_change_role(membership=membership, actor=request.user, role=form.cleaned_data["role"], request=request)
+            membership_change_role(
+                membership=membership, actor=request.user, role=form.cleaned_data["role"], request=request
+            )
             messages.success(request, _("Role changed."))
         except MembershipError as exc:
             messages.error(request, str(exc))
@@ -156,8 +158,12 @@ def audit_list(request: OrgRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()},
-                  status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @require_permission("audit:view")

@@ -13,7 +13,7 @@ from alianza.core.permissions import Role
 from alianza.core.testing import isolation
 from alianza.core.two_factor import totp_enable
 
-TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+TEST_PASSWORD = "correct horse battery staple"
 TEST_TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
 
 _counter = {"n": 0}
@@ -45,11 +45,15 @@ def make_membership(organization: Organization, user: User | None = None, role: 
 
 
 @scopes_disabled()
-def make_invitation(organization: Organization, *, email: str | None = None, role: str = Role.VIEWER,
-                    invited_by: User | None = None) -> Invitation:
+def make_invitation(
+    organization: Organization, *, email: str | None = None, role: str = Role.VIEWER, invited_by: User | None = None
+) -> Invitation:
     return Invitation.objects.create(
-        organization=organization, email=email or f"invitee{_next()}@test.alianza.example", role=role,
-        invited_by=invited_by, expires_at=timezone.now() + timedelta(days=7),
+        organization=organization,
+        email=email or f"invitee{_next()}@test.alianza.example",
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=7),
     )
 
 

@@ -83,7 +83,9 @@ def test_failed_sign_ins_are_rate_limited(client, owner):
 
 
 def test_there_is_no_open_sign_up(client, db):
-    response = client.post("/accounts/signup/", {"email": "x@example.org", "password1": "Abc-123-xyz!", "password2": "Abc-123-xyz!"})
+    response = client.post(
+        "/accounts/signup/", {"email": "x@example.org", "password1": "Abc-123-xyz!", "password2": "Abc-123-xyz!"}
+    )
     assert not User.objects.filter(email="x@example.org").exists()
     assert b"Sign Up Closed" in response.content
 

@@ -12,8 +12,13 @@ from alianza.core.models import AuditEvent, Organization
 
 @pytest.fixture
 def event(org_a, owner):
-    return log_action(actor=owner, organization=org_a, action="core.organization.updated", obj=org_a,
-                      data={"changed": {"name": ["A", "B"]}})
+    return log_action(
+        actor=owner,
+        organization=org_a,
+        action="core.organization.updated",
+        obj=org_a,
+        data={"changed": {"name": ["A", "B"]}},
+    )
 
 
 def test_it_records_who_what_when_and_which_record(event, org_a, owner):
@@ -33,8 +38,12 @@ def test_it_records_the_client_address(org_a, owner):
 
 
 def test_it_masks_values_that_look_like_secrets(org_a, owner):
-    event = log_action(actor=owner, organization=org_a, action="core.test.done",
-                       data={"password": "hunter2", "nested": {"api_token": "abc", "name": "ok"}})
+    event = log_action(
+        actor=owner,
+        organization=org_a,
+        action="core.test.done",
+        data={"password": "hunter2", "nested": {"api_token": "abc", "name": "ok"}},
+    )
     assert event.data == {"password": "********", "nested": {"api_token": "********", "name": "ok"}}
 
 

@@ -15,9 +15,15 @@ def events(org_a, org_b, owner, member, outsider):
     with scopes_disabled():
         old = log_action(actor=member, organization=org_a, action="core.invitation.created", obj=org_a)
         AuditEvent.objects.filter(pk=old.pk)  # created_at is set at insert; move it back via a new row instead
-    old_event = AuditEvent(organization=org_a, actor=member, actor_label=member.email, action="core.membership.created",
-                           object_type="core.membership", object_id="7",
-                           created_at=timezone.now() - timedelta(days=10))
+    old_event = AuditEvent(
+        organization=org_a,
+        actor=member,
+        actor_label=member.email,
+        action="core.membership.created",
+        object_type="core.membership",
+        object_id="7",
+        created_at=timezone.now() - timedelta(days=10),
+    )
     old_event.save()
     new = log_action(actor=owner, organization=org_a, action="core.membership.role_changed", obj=org_a)
     foreign = log_action(actor=outsider, organization=org_b, action="core.membership.removed", obj=org_b)

@@ -16,7 +16,10 @@ SECRET = "Side door code 4471; pastor's cell 512-555-0101"
 
 def raw_notes(org: Organization) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT private_notes FROM core_organization WHERE id = %s", [org.pk.hex if connection.vendor == "sqlite" else org.pk])
+        cursor.execute(
+            "SELECT private_notes FROM core_organization WHERE id = %s",
+            [org.pk.hex if connection.vendor == "sqlite" else org.pk],
+        )
         return cursor.fetchone()[0]
 
 
@@ -64,7 +67,9 @@ def test_tampered_ciphertext_is_refused(org):
     data = bytearray(base64.urlsafe_b64decode(payload))
     data[-1] ^= 1
     with pytest.raises(crypto.CryptoError):
-        crypto.decrypt(f"{prefix}:{base64.urlsafe_b64encode(bytes(data)).decode()}", context="core.organization.private_notes")
+        crypto.decrypt(
+            f"{prefix}:{base64.urlsafe_b64encode(bytes(data)).decode()}", context="core.organization.private_notes"
+        )
 
 
 def test_plaintext_cannot_sneak_in_through_update(org):

@@ -58,14 +58,17 @@ def _fill(route: str, values: dict[str, Any]) -> str:
 
 def test_every_route_is_classified():
     unclassified = [
-        r.route for r in ALL_ROUTES
+        r.route
+        for r in ALL_ROUTES
         if "org" not in r.kwargs and not r.route.startswith(NON_TENANT_PREFIXES) and r.route not in NON_TENANT_ROUTES
     ]
     assert unclassified == [], "Add these routes under /staff/<org>/ or declare them public in test_isolation.py"
 
 
 def test_every_tenant_route_has_isolation_factories():
-    missing = sorted({(kw, r.route) for r in TENANT_ROUTES for kw in r.kwargs if kw != "org" and not isolation.factory_for(kw)})
+    missing = sorted(
+        {(kw, r.route) for r in TENANT_ROUTES for kw in r.kwargs if kw != "org" and not isolation.factory_for(kw)}
+    )
     assert missing == [], "Register isolation factories (alianza.core.testing.isolation.register) for these"
 
 

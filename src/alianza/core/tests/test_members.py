@@ -31,6 +31,7 @@ def invite_link(message) -> str:
 
 # --- Inviting ---------------------------------------------------------------------------------
 
+
 def test_an_admin_invites_a_colleague_by_email(login, owner, org_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(owner).post("/staff/org-a/members/invite/", {"email": "New@Example.org", "role": "organizer"})
@@ -66,10 +67,13 @@ def test_inviting_a_current_member_is_refused(owner, member, org_a):
         invitation_create(organization=org_a, actor=owner, email=member.email, role="viewer")
 
 
-@pytest.mark.parametrize(("data", "error"), [
-    ({"email": "not-an-email", "role": "viewer"}, b"Enter a valid email address."),
-    ({"email": "a@example.org", "role": "king"}, b"Select a valid choice."),
-])
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"email": "not-an-email", "role": "viewer"}, b"Enter a valid email address."),
+        ({"email": "a@example.org", "role": "king"}, b"Select a valid choice."),
+    ],
+)
 def test_a_bad_invitation_rerenders_with_the_error_and_what_was_typed(login, owner, data, error):
     response = login(owner).post("/staff/org-a/members/invite/", data)
     assert response.status_code == 400
@@ -98,6 +102,7 @@ def test_an_outsider_cannot_invite_into_another_organization(login, outsider):
 
 
 # --- Accepting ----------------------------------------------------------------------------------
+
 
 def test_a_new_colleague_accepts_sets_a_password_and_must_set_up_two_factor(
     client, owner, org_a, django_capture_on_commit_callbacks
@@ -137,8 +142,9 @@ def test_accepting_keeps_what_was_typed_when_the_password_is_weak(client, owner,
 
 def test_mismatched_passwords_are_refused(client, owner, org_a):
     invitation = make_invitation(org_a, invited_by=owner)
-    response = client.post(f"/invite/{invitation_token(invitation)}/",
-                           {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"})
+    response = client.post(
+        f"/invite/{invitation_token(invitation)}/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"}
+    )
     assert response.status_code == 400
     assert b"do not match" in response.content
 
@@ -187,6 +193,7 @@ def test_accepting_requires_the_invited_email(owner, member, org_a):
 
 
 # --- Roles and removal ----------------------------------------------------------------------------
+
 
 def test_an_admin_changes_a_role(login, owner, member, org_a):
     with scope(organization=org_a):

@@ -39,7 +39,10 @@ def test_the_audit_records_the_change_but_never_the_private_notes(login, owner, 
     with scope(organization=org_a):
         event = AuditEvent.objects.get(action="core.organization.updated")
     assert event.data["changed"]["counties"] == [[], ["Travis", "Hays"]]
-    assert event.data["changed"]["tagline"] == [{}, {"en": "Free lawyers for kids", "es": "Abogados gratuitos para niños"}]
+    assert event.data["changed"]["tagline"] == [
+        {},
+        {"en": "Free lawyers for kids", "es": "Abogados gratuitos para niños"},
+    ]
     assert event.data["changed"]["private_notes"] == ["…", "…"]
     assert "Elm" not in str(event.data)
 

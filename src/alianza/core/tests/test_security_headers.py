@@ -56,7 +56,9 @@ def test_scripts_on_sign_in_pages_are_only_our_own_files(pages):
     # Passkey sign-in needs allauth's script; the password form works without it.
     html = pages["/accounts/login/"].content.decode()
     assert re.findall(r"<script[^>]*src=\"([^\"]+)\"", html) == [
-        "/static/mfa/js/webauthn-json.js", "/static/mfa/js/webauthn.js", "/static/account/js/onload.js",
+        "/static/mfa/js/webauthn-json.js",
+        "/static/mfa/js/webauthn.js",
+        "/static/account/js/onload.js",
     ]
 
 

@@ -66,8 +66,15 @@ def test_the_rq_worker_sends_the_invitation(settings, org_a, owner):
     assert task_backends["default"].__class__.__name__ == "RQBackend"
     assert mail.outbox == []
     # SimpleWorker runs jobs in this process, so the test sees the mail outbox.
-    call_command("rqworker", "default", "--burst", "--job-class", "django_tasks_rq.backend.Job",
-                 "--worker-class", "rq.worker.SimpleWorker")
+    call_command(
+        "rqworker",
+        "default",
+        "--burst",
+        "--job-class",
+        "django_tasks_rq.backend.Job",
+        "--worker-class",
+        "rq.worker.SimpleWorker",
+    )
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
     assert [m.to for m in mail.outbox] == [["rq@example.org"]]

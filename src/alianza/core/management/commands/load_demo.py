@@ -15,7 +15,9 @@ class Command(BaseCommand):
         for org, email, role in rows:
             self.stdout.write(f"  {email.ljust(width)}  {role:<10}  {org}")
         self.stdout.write("")
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with any e-mail above and the password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/accounts/login/ with any e-mail above and the password: {DEMO_PASSWORD}"
+        )
         self.stdout.write(
             "Two-factor: every demo account uses the same authenticator secret "
             f"{DEMO_TOTP_SECRET} (add it to your authenticator app),"

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="slug of one organization (default: all)")
         parser.add_argument(
-            "--retire-old", action="store_true",
+            "--retire-old",
+            action="store_true",
             help="forget older key versions afterwards (older backups become unreadable)",
         )
 

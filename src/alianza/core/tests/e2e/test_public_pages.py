@@ -98,6 +98,7 @@ def test_language_form_works_without_javascript(org_a, browser_session) -> None:
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.locator("form.language-form select#language-select")).to_have_value("es")
+    expect(page.get_by_role("heading", name="Nuestras organizaciones miembro")).to_be_visible()
 
     switch_language(page, "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")

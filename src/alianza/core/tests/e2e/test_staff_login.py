@@ -120,3 +120,15 @@ def test_invited_colleague_sets_password_and_two_factor(
     expect(page.locator("main")).to_contain_text("Organization A")
 
     browser_session.assert_only_same_host()
+
+
+def test_staff_signs_in_without_javascript(owner, browser_session, fresh_totp_code) -> None:
+    """Sign-in pages load allauth's passkey scripts, but password + TOTP must not need them."""
+    page = browser_session.new_page(java_script_enabled=False)
+    _sign_in_with_password(page, owner.email)
+    _submit_code(page, fresh_totp_code(TEST_TOTP_SECRET))
+
+    expect(page).to_have_url(_path_is(ORG_HOME))
+    expect(page.locator("main")).to_contain_text("Organization A")
+
+    browser_session.assert_only_same_host()
