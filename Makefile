@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=true ALIANZA_MASTER_KEY_FILE=var/master.key
 
-.PHONY: install demo serve test lint typecheck messages compilemessages worker worker-rq vendor bench clean
+.PHONY: install demo demo-otp serve test lint typecheck messages compilemessages worker worker-rq vendor clean reset-demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: $(STAMP) var/master.key compilemessages
 	$(DEMO_ENV) $(MANAGE) migrate --no-input -v 0
 	$(DEMO_ENV) $(MANAGE) load_demo
 	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# The current two-factor code of the demo accounts.
+demo-otp: $(STAMP)
+	@$(DEMO_ENV) $(MANAGE) demo_otp
 
 serve: $(STAMP) var/master.key
 	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
@@ -61,5 +65,10 @@ test: $(STAMP) compilemessages lint typecheck
 vendor:
 	$(PYTHON) scripts/vendor.py
 
+# Removes the virtual environment and caches; keeps var/ (database, master key, key store).
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Deletes the demo database together with its master key and key store (they belong together).
+reset-demo:
+	rm -rf var

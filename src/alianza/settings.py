@@ -89,7 +89,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alianza.sqlite3'}")}
+DATABASES = {"default": env.db_url_config(secret("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alianza.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -143,6 +143,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alianza] "
+ACCOUNT_SESSION_REMEMBER = False  # no "remember me": a session ends with the browser or after inactivity
+# Two-factor secrets are stored encrypted with a key derived from the master key.
+MFA_ADAPTER = "alianza.core.accounts.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Alianza")
@@ -188,7 +191,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Encryption of sensitive fields (see docs/security.md) -----------------------------
 ALIANZA_MASTER_KEY = secret("ALIANZA_MASTER_KEY")
 # While changing the master key: the old key(s), still accepted for reading until `rotate_keys` ran.
-ALIANZA_PREVIOUS_MASTER_KEYS = env.list("ALIANZA_PREVIOUS_MASTER_KEYS", default=[])
+ALIANZA_PREVIOUS_MASTER_KEYS = [k for k in secret("ALIANZA_PREVIOUS_MASTER_KEYS").split(",") if k.strip()]
 # Each organization's own secret lives here, never in a table (so never in a backup).
 ALIANZA_KEY_STORE = env.str("ALIANZA_KEY_STORE", default=str(VAR_DIR / "keys"))
 
@@ -218,8 +221,6 @@ ALL_LANGUAGES = [
 ]
 _enabled = env.list("ALIANZA_LANGUAGES", default=[code for code, _name in ALL_LANGUAGES])
 LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in _enabled or code == "en"]
-# Content written by staff (django-i18nfield) falls back to the coalition's default language.
-I18NFIELD_FALLBACK = LANGUAGE_CODE
 
 # --- Static files: all served by the app itself, nothing from a CDN ----------------------
 STATIC_URL = "/static/"
@@ -249,6 +250,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the app append to X-Forwarded-For (for the client
+# address in the audit trail); 0 trusts no header and uses the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -1,9 +1,14 @@
 """The operators' admin site (superusers with two-factor only). Scoped models are not
 registered here: tenant data is reached through the staff app, where scopes apply."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.db import models
 
 from .models import Organization, User
+
+# The admin's own login form would skip two-factor and the rate limits: use allauth's.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 @admin.register(Organization)
@@ -11,7 +16,10 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "tier", "status"]
     list_filter = ["tier", "status"]
     search_fields = ["name", "slug"]
-    exclude = ["private_notes"]
+    # Multilingual profile text and the encrypted notes are edited by the organization's admins
+    # in the staff app, where each language has its own field.
+    exclude = ["private_notes", "tagline", "description"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(User)

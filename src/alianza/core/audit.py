@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
@@ -17,7 +18,24 @@ from django.http import HttpRequest
 from .models import AuditEvent, Organization, User
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-SECRET_KEY_PATTERN = re.compile(r"pass|secret|token|key|otp|code|credential|ciphertext", re.IGNORECASE)
+# A data key is masked when one of its words (split on _ - . or case) is one of these.
+SECRET_WORDS = {
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "key",
+    "otp",
+    "totp",
+    "recovery",
+    "pin",
+    "credential",
+    "credentials",
+    "ciphertext",
+    "cookie",
+    "session",
+}
 MASK = "********"
 
 
@@ -25,9 +43,14 @@ class AuditError(ValueError):
     """log_action was called wrongly; never skipped silently."""
 
 
+def _is_secret_key(key: Any) -> bool:
+    words = re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", str(key))
+    return any(word.lower() in SECRET_WORDS for word in words)
+
+
 def _mask(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: MASK if SECRET_KEY_PATTERN.search(str(k)) else _mask(v) for k, v in value.items()}
+        return {k: MASK if _is_secret_key(k) else _mask(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_mask(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
@@ -36,8 +59,14 @@ def _mask(value: Any) -> Any:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: the connection's, or — behind ``TRUSTED_PROXY_COUNT`` reverse
+    proxies — the address the outermost trusted proxy saw."""
     if request is None:
         return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

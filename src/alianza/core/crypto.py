@@ -7,8 +7,13 @@ organization). Rotating adds a new secret version and re-encrypts; destroying an
 organization's key-store file makes its ciphertext unreadable everywhere, backups included.
 
 Ciphertext is stored as ``alz:1:<organization id>:<secret version>:<base64 nonce+AES-GCM>``
-and is bound (as associated data) to the organization, the version and the column, so a value
-copied into another row, column or organization does not decrypt.
+and is bound (as associated data) to the organization, the key version and the column, so a
+value copied into another organization or another column does not decrypt. (Rows of the same
+organization and column share a key: copying between them is a database-write attack that the
+audit trail, not the cipher, has to catch.)
+
+Secrets that belong to no organization (users' two-factor keys) use ``system_encrypt``: a key
+derived from the master key alone, with the ``alzs:1:`` prefix.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 PREFIX = "alz:1:"
+SYSTEM_PREFIX = "alzs:1:"
 
 
 class CryptoError(Exception):
@@ -100,7 +106,8 @@ def _read(org_id: str) -> OrgSecrets | None:
     )
 
 
-def _write(org_id: str, org_secrets: OrgSecrets) -> None:
+def _write(org_id: str, org_secrets: OrgSecrets, *, exclusive: bool = False) -> bool:
+    """Write atomically. With ``exclusive``, only if no file exists yet (returns False then)."""
     path = _secret_path(org_id)
     data = {
         "current": org_secrets.current,
@@ -110,8 +117,17 @@ def _write(org_id: str, org_secrets: OrgSecrets) -> None:
     with os.fdopen(fd, "w") as fh:
         json.dump(data, fh)
     os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    if exclusive:
+        try:
+            os.link(tmp, path)  # fails if the file exists: no two processes both create version 1
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(tmp)
+    else:
+        os.replace(tmp, path)
     _key_cache.clear()
+    return True
 
 
 def org_secrets_ensure(org_id: str) -> OrgSecrets:
@@ -122,8 +138,12 @@ def org_secrets_ensure(org_id: str) -> OrgSecrets:
     if _destroyed_marker(org_id).exists():
         raise KeyDestroyed(f"The key of organization {org_id} was destroyed")
     created = OrgSecrets(current=1, versions={1: secrets.token_bytes(32)})
-    _write(org_id, created)
-    return created
+    if _write(org_id, created, exclusive=True):
+        return created
+    # Another process created it first: use theirs.
+    winner = _read(org_id)
+    assert winner is not None
+    return winner
 
 
 def org_secret_rotate(org_id: str) -> int:
@@ -164,13 +184,24 @@ def org_secret_destroy(org_id: str) -> None:
 
 # --- Encrypt / decrypt ------------------------------------------------------------------
 
-_key_cache: dict[tuple[str, int], list[bytes]] = {}
+# Derived keys, remembered per process together with the key-store file's identity, so that a
+# rotation or destruction done by another process is seen at the next use.
+_key_cache: dict[tuple[str, int], tuple[tuple[int, int], list[bytes]]] = {}
+
+
+def _file_identity(org_id: str) -> tuple[int, int] | None:
+    try:
+        st = _secret_path(org_id).stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
 
 
 def _data_keys(org_id: str, version: int) -> list[bytes]:
+    identity = _file_identity(org_id)
     cached = _key_cache.get((org_id, version))
-    if cached is not None:
-        return cached
+    if cached is not None and identity is not None and cached[0] == identity:
+        return cached[1]
     org_secrets = _read(org_id)
     if org_secrets is None or version not in org_secrets.versions:
         raise KeyDestroyed(f"No key version {version} for organization {org_id}")
@@ -183,7 +214,8 @@ def _data_keys(org_id: str, version: int) -> list[bytes]:
         ).derive(master)
         for master in master_keys()
     ]
-    _key_cache[(org_id, version)] = keys
+    if identity is not None:
+        _key_cache[(org_id, version)] = (identity, keys)
     return keys
 
 
@@ -215,6 +247,32 @@ def decrypt(token: str, *, context: str) -> str:
         except InvalidTag:
             continue
     raise CryptoError("Ciphertext failed authentication (tampered, moved, or a foreign key)")
+
+
+def _system_key(context: str, master: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"alianza/system", info=context.encode()).derive(master)
+
+
+def system_encrypt(plaintext: str, *, context: str) -> str:
+    """Encrypt a secret that belongs to no organization (e.g. a user's TOTP key)."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_system_key(context, master_keys()[0])).encrypt(nonce, plaintext.encode(), context.encode())
+    return SYSTEM_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def system_decrypt(token: str, *, context: str) -> str:
+    if not token.startswith(SYSTEM_PREFIX):
+        raise CryptoError("Not an Alianza system ciphertext")
+    try:
+        payload = base64.urlsafe_b64decode(token[len(SYSTEM_PREFIX) :].encode())
+    except (ValueError, binascii.Error) as exc:
+        raise CryptoError("Malformed ciphertext") from exc
+    for master in master_keys():
+        try:
+            return AESGCM(_system_key(context, master)).decrypt(payload[:12], payload[12:], context.encode()).decode()
+        except InvalidTag:
+            continue
+    raise CryptoError("Ciphertext failed authentication (tampered, or a foreign master key)")
 
 
 # --- The model field ----------------------------------------------------------------------

@@ -55,13 +55,17 @@ def _role(value: str) -> Role:
 
 
 def _admin_count(organization: Organization) -> int:
-    return Membership.objects.with_scope(organization=organization).filter(role=Role.ADMIN).count()
+    """Admins of ``organization``, with their rows locked until the transaction ends, so two
+    admins demoting each other at the same moment cannot leave it without one."""
+    admins = Membership.objects.with_scope(organization=organization).filter(role=Role.ADMIN)
+    return len(admins.select_for_update().values_list("pk", flat=True))
 
 
 def invitation_create(
-    *, organization: Organization, actor: User, email: str, role: str, request: HttpRequest | None = None
+    *, organization: Organization, actor: User | None, email: str, role: str, request: HttpRequest | None = None
 ) -> Invitation:
-    """Invite someone by e-mail. Inviting the same address again replaces the open invitation."""
+    """Invite someone by e-mail. Inviting the same address again replaces the open invitation.
+    ``actor`` is None when an operator's command invites an organization's first admin."""
     email = email.strip().lower()
     try:
         validate_email(email)

@@ -74,6 +74,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
 
+class OrganizationManager(models.Manager["Organization"]):
+    def get_queryset(self) -> models.QuerySet[Organization]:
+        # The encrypted notes are loaded (and decrypted) only when a page actually shows them.
+        return super().get_queryset().defer("private_notes")
+
+
 class Organization(models.Model):
     """A member of the coalition, the hub that runs it, or a partner outside it.
 
@@ -123,6 +129,8 @@ class Organization(models.Model):
         help_text=_("Seen only by this organization's admins; encrypted at rest."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = OrganizationManager()
 
     class Meta:
         ordering = ["name"]
@@ -174,7 +182,9 @@ class Invitation(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -7,12 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from i18nfield.strings import LazyI18nString
 
 from .audit import diff, log_action
 from .models import Organization, User
 
 # Fields whose values never go into the audit trail, only the fact that they changed.
 SENSITIVE_FIELDS = {"private_notes"}
+# Multilingual fields: an edit replaces only the languages it shows; the others are kept.
+I18N_FIELDS = {"tagline", "description"}
 PROFILE_FIELDS = [
     "name",
     "kinds",
@@ -41,6 +44,23 @@ def _snapshot(organization: Organization) -> dict[str, Any]:
     return values
 
 
+def organization_create(*, actor: User | None, slug: str, name: str, tier: str, kinds: list[str]) -> Organization:
+    """Create an organization (the hub, a new member, a partner). Its first admin is invited
+    separately (``invitation_create``)."""
+    with transaction.atomic():
+        organization = Organization(slug=slug, name=name, tier=tier, kinds=kinds)
+        organization.full_clean()
+        organization.save(force_insert=True)
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="core.organization.created",
+            obj=organization,
+            data={"slug": slug, "tier": tier, "kinds": kinds},
+        )
+    return organization
+
+
 def organization_update(
     *, organization: Organization, actor: User, changes: dict[str, Any], request: HttpRequest | None = None
 ) -> Organization:
@@ -53,6 +73,8 @@ def organization_update(
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         before = _snapshot(organization)
         for name, value in changes.items():
+            if name in I18N_FIELDS:
+                value = LazyI18nString({**before[name], **(value.data if hasattr(value, "data") else {})})
             setattr(organization, name, value)
         organization.full_clean()
         after = _snapshot(organization)
@@ -71,3 +93,19 @@ def organization_update(
             request=request,
         )
     return organization
+
+
+def organization_private_notes_read(
+    *, organization: Organization, actor: User, request: HttpRequest | None = None
+) -> str:
+    """Return the encrypted private notes and record the read in the audit trail."""
+    notes = Organization.objects.only("id", "private_notes").get(pk=organization.pk).private_notes or ""
+    if notes:
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="core.organization.private_notes_read",
+            obj=organization,
+            request=request,
+        )
+    return notes

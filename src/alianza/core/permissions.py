@@ -59,6 +59,6 @@ def all_permissions() -> list[Permission]:
 # Core permissions.
 register("organization:view", roles=ALL_ROLES, label="See the organization's staff pages")
 register("organization:edit", roles={Role.ADMIN}, label="Edit the organization's profile")
-register("members:view", roles={Role.ADMIN, Role.ORGANIZER}, label="See who has access")
+register("members:view", roles={Role.ADMIN, Role.ORGANIZER, Role.ADVOCATE}, label="See who has access")
 register("members:manage", roles={Role.ADMIN}, label="Invite colleagues, change roles, remove access")
 register("audit:view", roles={Role.ADMIN}, label="Browse the audit trail")

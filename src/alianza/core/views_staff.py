@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from i18nfield.strings import LazyI18nString
 
 from .forms import AuditFilterForm, InvitationForm, OrganizationProfileForm, RoleForm
 from .memberships import (
@@ -21,7 +22,7 @@ from .memberships import (
     membership_remove,
 )
 from .models import AuditEvent, Invitation, Membership, Organization
-from .organizations import PROFILE_FIELDS, organization_update
+from .organizations import I18N_FIELDS, PROFILE_FIELDS, organization_private_notes_read, organization_update
 from .tenancy import OrgRequest, get_for_org, memberships_for_user, require_permission
 
 
@@ -50,14 +51,15 @@ def organization_edit(request: OrgRequest) -> HttpResponse:
     # The form works on its own copy, so a rejected edit never shows up in the page header.
     # Text is offered in English, Spanish and the organization's own languages.
     locales = [code for code, _name in settings.LANGUAGES if code in {"en", "es", *org.languages}]
-    form = OrganizationProfileForm(request.POST or None, instance=Organization.objects.get(pk=org.pk), locales=locales)
+    instance = Organization.objects.get(pk=org.pk)
+    if request.method == "GET":  # showing the encrypted notes is a read of sensitive data: audited
+        instance.private_notes = organization_private_notes_read(organization=org, actor=request.user, request=request)
+    form = OrganizationProfileForm(request.POST or None, instance=instance, locales=locales)
     if request.method == "POST" and form.is_valid():
-        organization_update(
-            organization=org,
-            actor=request.user,
-            changes={name: form.cleaned_data[name] for name in PROFILE_FIELDS},
-            request=request,
-        )
+        changes = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        for name in I18N_FIELDS:  # only the languages the form showed; the others are kept
+            changes[name] = LazyI18nString({k: v for k, v in changes[name].data.items() if k in locales})
+        organization_update(organization=org, actor=request.user, changes=changes, request=request)
         messages.success(request, _("Profile saved."))
         return redirect("core:organization_edit", org=org.slug)
     return render(request, "core/organization_edit.html", {"form": form}, status=400 if form.errors else 200)
@@ -148,9 +150,15 @@ def invitation_revoke_view(request: OrgRequest, invitation_id: int) -> HttpRespo
 @require_permission("audit:view")
 @require_GET
 def audit_list(request: OrgRequest) -> HttpResponse:
+    # Everyone who appears in this organization's trail, including people who have since left.
     actors = [
-        (str(m.user_id), m.user.email) for m in Membership.objects.select_related("user").order_by("user__email")
-    ] + [("system", _("System"))]
+        (str(actor_id), label)
+        for actor_id, label in AuditEvent.objects.exclude(actor=None)
+        .order_by("actor_label")
+        .values_list("actor_id", "actor_label")
+        .distinct()
+    ]
+    actors.append(("system", _("System")))
     form = AuditFilterForm(request.GET or None, actors=actors)
     events = AuditEvent.objects.select_related("actor")
     if form.is_bound and form.is_valid():

@@ -104,3 +104,32 @@ def test_an_event_rolls_back_with_its_transaction(org_a, owner):
         raise RuntimeError
     with scope(organization=org_a):
         assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "masked"),
+    [
+        ("password", True),
+        ("api_token", True),
+        ("recovery_codes", True),
+        ("totpSecret", True),
+        ("postal_code", False),
+        ("keyword", False),
+        ("role", False),
+    ],
+)
+def test_masking_is_by_word(org_a, owner, key, masked):
+    event = log_action(actor=owner, organization=org_a, action="core.test.done", data={key: "v"})
+    assert (event.data[key] == "********") is masked
+
+
+def test_behind_trusted_proxies_the_client_address_is_taken_from_the_header(org_a, owner, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    assert log_action(actor=owner, organization=org_a, action="core.test.done", request=request).ip_address == (
+        "198.51.100.7"  # the address the trusted proxy saw; the first entry could be forged
+    )
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert log_action(actor=owner, organization=org_a, action="core.test.done", request=request).ip_address == (
+        "10.0.0.2"
+    )

@@ -51,7 +51,7 @@ def test_running_it_again_duplicates_nothing(loaded):
 def test_it_prints_how_to_sign_in(loaded):
     assert "admin@hub.alianza.example" in loaded
     assert "alianza-demo-2026" in loaded
-    assert "demo_otp" in loaded
+    assert "make demo-otp" in loaded
 
 
 def test_demo_accounts_can_sign_in_with_the_printed_secret(loaded, client):

@@ -151,3 +151,53 @@ def test_a_destroyed_key_shreds_the_organization_data(org):
     assert Organization.objects.get(pk=org.pk).private_notes is None
     with pytest.raises(crypto.KeyDestroyed):
         crypto.encrypt("new", org_id=str(org.pk), context="core.organization.private_notes")
+
+
+def test_pages_that_do_not_show_the_notes_do_not_decrypt_them(org, client, settings):
+    settings.ALIANZA_MASTER_KEY = ""  # any decryption would fail loudly
+    assert client.get("/").status_code == 200
+    assert Organization.objects.get(pk=org.pk).name == org.name
+
+
+def test_another_process_destroying_the_key_is_seen_at_once(org):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assert Organization.objects.get(pk=org.pk).private_notes == SECRET  # the key is now cached
+    (Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json").unlink()  # as another process would
+    assert Organization.objects.get(pk=org.pk).private_notes is None
+
+
+def test_two_processes_creating_the_first_key_agree(db, settings):
+    from pathlib import Path
+
+    first = crypto.org_secrets_ensure("race-org")
+    path = Path(settings.ALIANZA_KEY_STORE) / "race-org.json"
+    assert crypto._write("race-org", crypto.OrgSecrets(current=1, versions={1: b"x" * 32}), exclusive=True) is False
+    assert crypto.org_secrets_ensure("race-org") == first
+    assert path.exists()
+
+
+def test_two_factor_secrets_are_encrypted_at_rest(owner):
+    from allauth.mfa.models import Authenticator
+
+    from alianza.core.tests.factories import TEST_TOTP_SECRET
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM mfa_authenticator WHERE user_id = %s", [owner.pk])
+        raw = cursor.fetchone()[0]
+    assert TEST_TOTP_SECRET not in str(raw)
+    assert "alzs:1:" in str(raw)
+    authenticator = Authenticator.objects.get(user=owner)
+    assert authenticator.wrap().instance.data["secret"].startswith("alzs:1:")
+    from allauth.mfa.adapter import get_adapter
+
+    assert get_adapter().decrypt(authenticator.data["secret"]) == TEST_TOTP_SECRET
+
+
+def test_system_ciphertext_is_bound_to_its_purpose(db):
+    token = crypto.system_encrypt("s3cret", context="allauth.mfa.authenticator")
+    assert crypto.system_decrypt(token, context="allauth.mfa.authenticator") == "s3cret"
+    with pytest.raises(crypto.CryptoError):
+        crypto.system_decrypt(token, context="something.else")

@@ -67,3 +67,30 @@ def test_bad_input_is_shown_and_kept(login, owner, org_a):
 @pytest.mark.parametrize("fixture", ["member", "readonly_member", "advocate"])
 def test_only_admins_edit_the_profile(login, request, fixture):
     assert login(request.getfixturevalue(fixture)).get("/staff/org-a/profile/").status_code == 403
+
+
+def test_opening_the_profile_audits_the_read_of_the_private_notes(login, owner, org_a):
+    client = login(owner)
+    client.post("/staff/org-a/profile/", FORM)
+    page = client.get("/staff/org-a/profile/")
+    assert b"Safe-house address" in page.content
+    with scope(organization=org_a):
+        reads = AuditEvent.objects.filter(action="core.organization.private_notes_read")
+        assert [(e.actor, e.object_id) for e in reads] == [(owner, str(org_a.pk))]
+
+
+def test_an_edit_keeps_text_in_languages_the_form_does_not_show(login, owner, org_a):
+    from i18nfield.strings import LazyI18nString
+
+    org_a.tagline = LazyI18nString({"en": "Old", "ko": "한국어 소개"})
+    org_a.save()
+    login(owner).post("/staff/org-a/profile/", {**FORM, "languages": ["en", "es"]})
+    tagline = Organization.objects.get(pk=org_a.pk).tagline.data
+    assert tagline == {"en": "Free lawyers for kids", "es": "Abogados gratuitos para niños", "ko": "한국어 소개"}
+
+
+def test_clearing_a_shown_language_removes_it(login, owner, org_a):
+    client = login(owner)
+    client.post("/staff/org-a/profile/", FORM)
+    client.post("/staff/org-a/profile/", {**FORM, "tagline_1": ""})
+    assert Organization.objects.get(pk=org_a.pk).tagline.data == {"en": "Free lawyers for kids"}

@@ -19,6 +19,7 @@ def test_admin_holds_every_core_permission():
         (Role.ORGANIZER, "members:view", True),
         (Role.ORGANIZER, "members:manage", False),
         (Role.ADVOCATE, "audit:view", False),
+        (Role.ADVOCATE, "members:view", True),
         (Role.ADMIN, "audit:view", True),
     ],
 )

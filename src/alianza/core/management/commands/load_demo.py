@@ -22,4 +22,4 @@ class Command(BaseCommand):
             "Two-factor: every demo account uses the same authenticator secret "
             f"{DEMO_TOTP_SECRET} (add it to your authenticator app),"
         )
-        self.stdout.write("or print the current code with:  .venv/bin/python manage.py demo_otp")
+        self.stdout.write("or print the current code with:  make demo-otp")
