@@ -23,9 +23,10 @@ var/master.key:
 	mkdir -p var && umask 077 && $(PYTHON) -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())" > var/master.key
 
 compilemessages: $(STAMP)
-	cd src/alianza && ../../$(PY) ../../manage.py compilemessages --ignore=.venv -v 0
+	$(PY) scripts/catalogs.py compile
 
 # Extract every marked string into the catalogs (then translate them in locale/<lang>/LC_MESSAGES/django.po).
+# Needs GNU gettext's xgettext (Debian: gettext); compiling and checking need only Python.
 messages: $(STAMP)
 	cd src/alianza && ../../$(PY) ../../manage.py makemessages --no-obsolete --no-location -l en -l es -l ht -l pt -l zh_Hans -l zh_Hant -l ko -l ar -l gu -l vi -l fr
 	$(MAKE) compilemessages
@@ -59,7 +60,7 @@ typecheck: $(STAMP)
 
 test: $(STAMP) compilemessages lint typecheck
 	$(MANAGE) makemigrations --check --dry-run
-	$(PY) scripts/check_catalogs.py
+	$(PY) scripts/catalogs.py check
 	$(BIN)/pytest
 
 vendor:
