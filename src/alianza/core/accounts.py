@@ -16,10 +16,8 @@ class AccountAdapter(DefaultAccountAdapter):
 class MFAAdapter(DefaultMFAAdapter):
     """TOTP keys and recovery-code seeds never sit in the database in clear text."""
 
-    CONTEXT = "allauth.mfa.authenticator"
-
     def encrypt(self, text: str) -> str:
-        return crypto.system_encrypt(text, context=self.CONTEXT)
+        return crypto.system_encrypt(text, context=crypto.MFA_CONTEXT)
 
     def decrypt(self, encrypted_text: str) -> str:
-        return crypto.system_decrypt(encrypted_text, context=self.CONTEXT)
+        return crypto.system_decrypt(encrypted_text, context=crypto.MFA_CONTEXT)

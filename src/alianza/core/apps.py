@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from . import crypto
+        from . import account_audit, crypto
+
+        account_audit.connect()
 
         def _clear_keys(setting: str, **kwargs: object) -> None:
             if setting.startswith("ALIANZA_"):

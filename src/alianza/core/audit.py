@@ -44,7 +44,7 @@ class AuditError(ValueError):
 
 
 def _is_secret_key(key: Any) -> bool:
-    words = re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", str(key))
+    words = re.split(r"[_\-.\s]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", str(key))
     return any(word.lower() in SECRET_WORDS for word in words)
 
 

@@ -38,6 +38,7 @@ from django.db import models
 
 PREFIX = "alz:1:"
 SYSTEM_PREFIX = "alzs:1:"
+MFA_CONTEXT = "allauth.mfa.authenticator"  # the purpose users' two-factor secrets are bound to
 
 
 class CryptoError(Exception):

@@ -53,3 +53,23 @@ def organization_keys_rotate(*, organization: Organization, retire_old: bool = F
     if retire_old:
         crypto.org_secret_retire_old(org_id)
     return counts
+
+
+def system_secrets_reencrypt() -> int:
+    """Re-encrypt every secret sealed with the master key alone (users' two-factor keys) under
+    the current master key. Part of changing the master key. Returns how many values changed."""
+    from allauth.mfa.models import Authenticator
+
+    count = 0
+    with transaction.atomic():
+        for authenticator in Authenticator.objects.select_for_update().iterator(chunk_size=500):
+            data = dict(authenticator.data)
+            for name, value in data.items():
+                if isinstance(value, str) and value.startswith(crypto.SYSTEM_PREFIX):
+                    plain = crypto.system_decrypt(value, context=crypto.MFA_CONTEXT)
+                    data[name] = crypto.system_encrypt(plain, context=crypto.MFA_CONTEXT)
+                    count += 1
+            authenticator.data = data
+            authenticator.save(update_fields=["data"])
+        log_action(actor=None, organization=None, action="core.encryption.system_rotated", data={"reencrypted": count})
+    return count

@@ -113,6 +113,8 @@ def test_an_event_rolls_back_with_its_transaction(org_a, owner):
         ("api_token", True),
         ("recovery_codes", True),
         ("totpSecret", True),
+        ("TOTPSecret", True),
+        ("APIKey", True),
         ("postal_code", False),
         ("keyword", False),
         ("role", False),

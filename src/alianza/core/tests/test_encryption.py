@@ -1,6 +1,7 @@
 """Sensitive fields hold only ciphertext in the database, with per-organization keys."""
 
 import base64
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -129,14 +130,21 @@ def test_retiring_old_versions_makes_old_ciphertext_unreadable(org):
         crypto.decrypt(old_token, context="core.organization.private_notes")
 
 
-def test_changing_the_master_key(org, settings):
+def test_changing_the_master_key(org, owner, settings, client):
+    from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+    from alianza.core.two_factor import totp_code
+
     old_master = settings.ALIANZA_MASTER_KEY
     settings.ALIANZA_MASTER_KEY = base64.urlsafe_b64encode(b"the-new-master-key-of-32-bytes!!").decode()
     settings.ALIANZA_PREVIOUS_MASTER_KEYS = [old_master]
     assert Organization.objects.get(pk=org.pk).private_notes == SECRET  # still readable meanwhile
-    call_command("rotate_keys")
+    call_command("rotate_keys", stdout=StringIO())
     settings.ALIANZA_PREVIOUS_MASTER_KEYS = []
     assert Organization.objects.get(pk=org.pk).private_notes == SECRET
+    # Two-factor secrets were re-encrypted too: the owner still signs in with the old master key gone.
+    client.post("/accounts/login/", {"login": owner.email, "password": TEST_PASSWORD})
+    assert client.post("/accounts/2fa/authenticate/", {"code": totp_code(TEST_TOTP_SECRET)}).status_code == 302
+    assert client.get("/staff/org-a/").status_code == 200
 
 
 def test_rotate_keys_rejects_an_unknown_organization(db):

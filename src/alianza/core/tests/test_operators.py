@@ -69,3 +69,20 @@ def test_create_organization_explains_bad_input(db):
         call_command("create_organization", "taken", "Two", "--admin-email", "b@example.org", stdout=StringIO())
     with pytest.raises(CommandError, match="valid e-mail"):
         call_command("create_organization", "other", "Three", "--admin-email", "nope", stdout=StringIO())
+
+
+def test_invite_command_sends_a_new_invitation(org_a, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("invite", "org-a", "second@example.org", "--role", "organizer", stdout=StringIO())
+    with scope(organization=org_a):
+        invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role, invitation.invited_by) == ("second@example.org", "organizer", None)
+    assert mail.outbox[0].to == ["second@example.org"]
+    assert "You are invited to work with Organization A" in mail.outbox[0].body
+
+
+def test_invite_command_explains_mistakes(org_a, owner):
+    with pytest.raises(CommandError, match="No organization"):
+        call_command("invite", "nope", "x@example.org", stdout=StringIO())
+    with pytest.raises(CommandError, match="already has access"):
+        call_command("invite", "org-a", owner.email, stdout=StringIO())

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alianza.core.encryption import organization_keys_rotate
+from alianza.core.encryption import organization_keys_rotate, system_secrets_reencrypt
 from alianza.core.models import Organization
 
 
@@ -31,3 +31,6 @@ class Command(BaseCommand):
             counts = organization_keys_rotate(organization=organization, retire_old=options["retire_old"])
             total = sum(counts.values())
             self.stdout.write(f"{organization.slug}: re-encrypted {total} value(s)")
+        if not options["org"]:
+            count = system_secrets_reencrypt()
+            self.stdout.write(f"two-factor secrets: re-encrypted {count} value(s)")

@@ -39,7 +39,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped with the browser tests: a live Playwright loop made
+# later tests open a second database connection that blocked dropping the PostgreSQL test database
 def browser() -> Iterator[object]:
     executable = shutil.which("chromium")
     if executable is None:
