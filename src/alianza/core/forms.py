@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from i18nfield.forms import I18nModelForm
 
 from .models import AuditEvent, Organization
+from .organizations import PROFILE_FIELDS
 from .permissions import Role
 
 
@@ -62,18 +63,7 @@ class OrganizationProfileForm(I18nModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "kinds",
-            "counties",
-            "languages",
-            "tagline",
-            "description",
-            "website",
-            "public_email",
-            "public_phone",
-            "private_notes",
-        ]
+        fields = PROFILE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

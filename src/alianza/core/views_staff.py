@@ -65,16 +65,17 @@ def organization_edit(request: OrgRequest) -> HttpResponse:
     return render(request, "core/organization_edit.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _member_list_page(request: OrgRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
+    memberships = Membership.objects.select_related("user").order_by("user__email")
+    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related("invited_by")
+    context = {"memberships": memberships, "invitations": invitations, "form": form, "role_form": RoleForm}
+    return render(request, "core/member_list.html", context, status=status)
+
+
 @require_permission("members:view")
 @require_GET
 def member_list(request: OrgRequest) -> HttpResponse:
-    memberships = Membership.objects.select_related("user").order_by("user__email")
-    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related("invited_by")
-    return render(
-        request,
-        "core/member_list.html",
-        {"memberships": memberships, "invitations": invitations, "form": InvitationForm(), "role_form": RoleForm},
-    )
+    return _member_list_page(request, InvitationForm())
 
 
 @require_permission("members:manage")
@@ -95,14 +96,7 @@ def member_invite(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("core:member_list", org=request.organization.slug)
-    memberships = Membership.objects.select_related("user").order_by("user__email")
-    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None)
-    return render(
-        request,
-        "core/member_list.html",
-        {"memberships": memberships, "invitations": invitations, "form": form, "role_form": RoleForm},
-        status=400,
-    )
+    return _member_list_page(request, form, status=400)
 
 
 @require_permission("members:manage")
