@@ -12,6 +12,10 @@ value copied into another organization or another column does not decrypt. (Rows
 organization and column share a key: copying between them is a database-write attack that the
 audit trail, not the cipher, has to catch.)
 
+Decryption also checks that the organization named in a value is the organization of the
+row it was read from, so ciphertext copied from another organization's row (from a leaked
+backup, say) is refused rather than decrypted for the wrong organization's staff.
+
 Secrets that belong to no organization (users' two-factor keys) use ``system_encrypt``: a key
 derived from the master key alone, with the ``alzs:1:`` prefix.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import json
 import os
 import secrets
@@ -35,6 +40,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 PREFIX = "alz:1:"
 SYSTEM_PREFIX = "alzs:1:"
@@ -46,17 +52,23 @@ class CryptoError(Exception):
 
 
 class KeyDestroyed(CryptoError):
-    """The organization's secret is gone: its data is shredded."""
+    """The organization's secret was destroyed on purpose: its data is shredded."""
+
+
+class KeyMissing(ImproperlyConfigured):
+    """The organization's secret is not in the key store, and it was never destroyed: the key
+    store is missing, not shared between machines, or damaged. Nothing is read or written."""
 
 
 def _decode_master(raw: str, name: str) -> bytes:
+    text = raw.strip()
     try:
-        key = base64.urlsafe_b64decode(raw.strip().encode() + b"==")
+        key = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         key = b""
-    if len(key) < 32:
+    if len(key) != 32:
         raise ImproperlyConfigured(
-            f"{name} must be at least 32 random bytes, URL-safe base64 encoded. "
+            f"{name} must be 32 random bytes, URL-safe base64 encoded (not a passphrase). "
             'Create one with: python -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
         )
     return key
@@ -95,6 +107,19 @@ def _secret_path(org_id: str) -> Path:
     return _store_dir() / f"{org_id}.json"
 
 
+class _store_lock:
+    """An exclusive lock over the whole key store, held around every read-modify-write, so two
+    processes rotating (or rotating and retiring) at once cannot lose a key version."""
+
+    def __enter__(self) -> None:
+        self._fh = open(_store_dir() / ".lock", "a")  # closed in __exit__
+        fcntl.flock(self._fh, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
+
+
 def _read(org_id: str) -> OrgSecrets | None:
     path = _secret_path(org_id)
     try:
@@ -117,6 +142,8 @@ def _write(org_id: str, org_secrets: OrgSecrets, *, exclusive: bool = False) -> 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "w") as fh:
         json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.chmod(tmp, 0o600)
     if exclusive:
         try:
@@ -127,12 +154,22 @@ def _write(org_id: str, org_secrets: OrgSecrets, *, exclusive: bool = False) -> 
             os.unlink(tmp)
     else:
         os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # the rename or link itself survives a crash
+    finally:
+        os.close(dir_fd)
     _key_cache.clear()
     return True
 
 
 def org_secrets_ensure(org_id: str) -> OrgSecrets:
     """Return the organization's secrets, creating version 1 the first time."""
+    with _store_lock():
+        return _org_secrets_ensure_locked(org_id)
+
+
+def _org_secrets_ensure_locked(org_id: str) -> OrgSecrets:
     existing = _read(org_id)
     if existing is not None:
         return existing
@@ -149,19 +186,22 @@ def org_secrets_ensure(org_id: str) -> OrgSecrets:
 
 def org_secret_rotate(org_id: str) -> int:
     """Add a new secret version and make it current. Returns the new version number."""
-    current = org_secrets_ensure(org_id)
-    new_version = max(current.versions) + 1
-    versions = dict(current.versions)
-    versions[new_version] = secrets.token_bytes(32)
-    _write(org_id, OrgSecrets(current=new_version, versions=versions))
+    with _store_lock():
+        current = _org_secrets_ensure_locked(org_id)
+        new_version = max(current.versions) + 1
+        versions = dict(current.versions)
+        versions[new_version] = secrets.token_bytes(32)
+        _write(org_id, OrgSecrets(current=new_version, versions=versions))
     return new_version
 
 
 def org_secret_retire_old(org_id: str) -> list[int]:
     """Forget every version but the current one (after all data was re-encrypted)."""
-    current = org_secrets_ensure(org_id)
-    retired = [v for v in current.versions if v != current.current]
-    _write(org_id, OrgSecrets(current=current.current, versions={current.current: current.versions[current.current]}))
+    with _store_lock():
+        current = _org_secrets_ensure_locked(org_id)
+        retired = [v for v in current.versions if v != current.current]
+        kept = {current.current: current.versions[current.current]}
+        _write(org_id, OrgSecrets(current=current.current, versions=kept))
     return retired
 
 
@@ -172,14 +212,15 @@ def _destroyed_marker(org_id: str) -> Path:
 def org_secret_destroy(org_id: str) -> None:
     """Shred: overwrite and delete the organization's secret file. Irreversible."""
     path = _secret_path(org_id)
-    if path.exists():
-        size = path.stat().st_size
-        with open(path, "r+b") as fh:
-            fh.write(secrets.token_bytes(size))
-            fh.flush()
-            os.fsync(fh.fileno())
-        path.unlink()
-    _destroyed_marker(org_id).touch()
+    with _store_lock():
+        _destroyed_marker(org_id).touch()
+        if path.exists():
+            size = path.stat().st_size
+            with open(path, "r+b") as fh:
+                fh.write(secrets.token_bytes(size))
+                fh.flush()
+                os.fsync(fh.fileno())
+            path.unlink()
     _key_cache.clear()
 
 
@@ -204,8 +245,15 @@ def _data_keys(org_id: str, version: int) -> list[bytes]:
     if cached is not None and identity is not None and cached[0] == identity:
         return cached[1]
     org_secrets = _read(org_id)
-    if org_secrets is None or version not in org_secrets.versions:
-        raise KeyDestroyed(f"No key version {version} for organization {org_id}")
+    if org_secrets is None and _destroyed_marker(org_id).exists():
+        raise KeyDestroyed(f"The key of organization {org_id} was destroyed")
+    if org_secrets is None:
+        raise KeyMissing(
+            f"No key for organization {org_id} in the key store {settings.ALIANZA_KEY_STORE}: is "
+            "ALIANZA_KEY_STORE the shared key store of this installation?"
+        )
+    if version not in org_secrets.versions:
+        raise KeyDestroyed(f"Key version {version} of organization {org_id} was retired")
     keys = [
         HKDF(
             algorithm=hashes.SHA256(),
@@ -279,17 +327,52 @@ def system_decrypt(token: str, *, context: str) -> str:
 # --- The model field ----------------------------------------------------------------------
 
 
+class Ciphertext(str):
+    """A value as stored: read from the database, not decrypted yet."""
+
+
+class Sealed(str):
+    """Ciphertext that ``pre_save`` produced. Only these are written to an encrypted column, so
+    text that merely looks like ciphertext can never be stored as if it were."""
+
+
+class EncryptedAttribute(DeferredAttribute):
+    """Decrypts on first access, after checking that the value belongs to this row's
+    organization; deferred loading works as for any field."""
+
+    field: EncryptedTextField
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Ciphertext):
+            value = self.field.decrypt_for(instance, value)
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
 class EncryptedTextField(models.TextField):
     """A text column that holds only ciphertext in the database.
 
     ``organization_field`` names the attribute holding the organization id whose key is used
-    (``"organization_id"`` on tenant models, ``"id"`` on ``Organization`` itself). Values are
-    encrypted in ``pre_save`` (``save()`` and ``bulk_create``); writing plaintext any other way
-    (``QuerySet.update``, ``bulk_update``) raises instead of storing clear text, and filtering on
-    the column is refused. A value whose organization key was destroyed reads as ``None``.
+    (``"organization_id"`` on tenant models, ``"id"`` on ``Organization`` itself).
+
+    - Values are encrypted in ``pre_save`` (``save()`` and ``bulk_create``). Writing any other
+      way (``QuerySet.update``, ``bulk_update``) raises instead of storing clear text, and so
+      does filtering on the column.
+    - Values are decrypted when first read from the instance, and only if the organization
+      inside the value is the row's own; otherwise ``CryptoError``.
+    - A value whose organization key was destroyed reads as ``None``; a key store that lacks an
+      organization's key (misconfiguration) raises ``KeyMissing``.
+    - ``dumpdata`` would write decrypted values: back up with the database's own tools.
     """
 
     description = "Text encrypted with the organization's key"
+    descriptor_class = EncryptedAttribute
 
     def __init__(self, *args: Any, organization_field: str = "organization_id", **kwargs: Any) -> None:
         self.organization_field = organization_field
@@ -304,28 +387,40 @@ class EncryptedTextField(models.TextField):
     def context(self) -> str:
         return f"{self.model._meta.label_lower}.{self.attname}"
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = getattr(model_instance, self.attname)
-        if value is None or value == "" or (isinstance(value, str) and value.startswith(PREFIX)):
-            return value
-        org_id = getattr(model_instance, self.organization_field)
+    def _org_id(self, instance: models.Model) -> str:
+        org_id = getattr(instance, self.organization_field)
         if org_id is None:
-            raise ValueError(f"{self.context}: cannot encrypt without an organization")
-        return encrypt(str(value), org_id=str(org_id), context=self.context)
+            raise ValueError(f"{self.context}: no organization to encrypt for")
+        return str(org_id)
 
-    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
-        if value is None or value == "":
-            return value
-        if not (isinstance(value, str) and value.startswith(PREFIX)):
-            raise ValueError(
-                f"{self.context} is encrypted: write it through save() or bulk_create(), never update() or a filter"
-            )
-        return value
-
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
-        if value is None or value == "":
-            return value
+    def decrypt_for(self, instance: models.Model, token: str) -> str | None:
+        org_id, _version, _payload = parse_token(token)
+        if org_id != self._org_id(instance):
+            raise CryptoError(f"{self.context}: the value belongs to another organization")
         try:
-            return decrypt(value, context=self.context)
+            return decrypt(token, context=self.context)
         except KeyDestroyed:
             return None
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        raw = model_instance.__dict__.get(self.attname)
+        if isinstance(raw, Ciphertext):  # never read since loading: keep it, if it is this row's
+            if parse_token(raw)[0] != self._org_id(model_instance):
+                raise CryptoError(f"{self.context}: the value belongs to another organization")
+            return Sealed(raw)
+        value = getattr(model_instance, self.attname)
+        if value is None or value == "":
+            return value
+        return Sealed(encrypt(str(value), org_id=self._org_id(model_instance), context=self.context))
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None or value == "" or isinstance(value, Sealed):
+            return str(value) if isinstance(value, Sealed) else value
+        raise ValueError(
+            f"{self.context} is encrypted: write it through save() or bulk_create(), never update() or a filter"
+        )
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return Ciphertext(value)

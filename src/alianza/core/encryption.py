@@ -32,8 +32,11 @@ def organization_keys_rotate(*, organization: Organization, retire_old: bool = F
     with transaction.atomic(), scopes_disabled():
         crypto.org_secret_rotate(org_id)
         for model, field in encrypted_fields():
-            rows = model._default_manager.filter(**{field.organization_field: organization.pk}).exclude(
-                **{field.attname: ""}
+            # Locked, so an edit made meanwhile waits instead of being overwritten with the old value.
+            rows = (
+                model._default_manager.select_for_update()
+                .filter(**{field.organization_field: organization.pk})
+                .exclude(**{field.attname: ""})
             )
             done = 0
             for obj in rows.only("pk", field.organization_field, field.attname).iterator(chunk_size=500):

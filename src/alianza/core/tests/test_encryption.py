@@ -49,12 +49,39 @@ def test_empty_values_stay_empty(db):
     assert Organization.objects.get(pk=org.pk).private_notes == ""
 
 
-def test_keys_differ_per_organization(org):
+def set_raw_notes(org: Organization, value: str) -> None:
+    pk = org.pk.hex if connection.vendor == "sqlite" else org.pk
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_organization SET private_notes = %s WHERE id = %s", [value, pk])
+
+
+def test_ciphertext_copied_into_another_organizations_row_is_refused(org):
+    # e.g. someone with a leaked backup and an admin account elsewhere writes it into their row
+    other = make_organization(private_notes="ours")
+    set_raw_notes(other, raw_notes(org))
+    with pytest.raises(crypto.CryptoError, match="another organization"):
+        Organization.objects.get(pk=other.pk).private_notes  # noqa: B018
+
+
+def test_each_organization_has_its_own_key(org):
     other = make_organization(private_notes="x")
     token = raw_notes(org)
-    # The same ciphertext pasted into another organization's row does not decrypt.
+    org_id, version, _payload = crypto.parse_token(token)
+    assert crypto._data_keys(org_id, version) != crypto._data_keys(str(other.pk), 1)
+    # Re-labelled as the other organization's, the ciphertext does not decrypt either.
     with pytest.raises(crypto.CryptoError):
         crypto.decrypt(token.replace(str(org.pk), str(other.pk)), context="core.organization.private_notes")
+
+
+def test_text_that_looks_like_ciphertext_is_encrypted_like_any_text(db):
+    org = make_organization(private_notes="alz:1:door code 4471")
+    assert "4471" not in raw_notes(org)
+    assert Organization.objects.get(pk=org.pk).private_notes == "alz:1:door code 4471"
+
+
+def test_ciphertext_shaped_text_cannot_sneak_in_through_update(org):
+    with pytest.raises(ValueError, match="encrypted"), transaction.atomic():
+        Organization.objects.filter(pk=org.pk).update(private_notes=raw_notes(org))
 
 
 def test_ciphertext_is_bound_to_its_column(org):
@@ -105,8 +132,9 @@ def test_a_missing_master_key_is_a_clear_configuration_error(db, settings):
         make_organization(private_notes="x")
 
 
-def test_a_short_master_key_is_refused(db, settings):
-    settings.ALIANZA_MASTER_KEY = "too-short"
+@pytest.mark.parametrize("key", ["too-short", "a passphrase that is long enough but not base64!!"])
+def test_a_master_key_that_is_not_32_random_bytes_is_refused(db, settings, key):
+    settings.ALIANZA_MASTER_KEY = key
     with pytest.raises(ImproperlyConfigured, match="32 random bytes"):
         make_organization(private_notes="x")
 
@@ -173,8 +201,18 @@ def test_another_process_destroying_the_key_is_seen_at_once(org):
     from django.conf import settings
 
     assert Organization.objects.get(pk=org.pk).private_notes == SECRET  # the key is now cached
-    (Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json").unlink()  # as another process would
+    store = Path(settings.ALIANZA_KEY_STORE)
+    (store / f"{org.pk}.destroyed").touch()  # what org_secret_destroy does, in another process
+    (store / f"{org.pk}.json").unlink()
     assert Organization.objects.get(pk=org.pk).private_notes is None
+
+
+def test_a_key_store_without_the_key_is_a_loud_error_not_an_empty_value(org, settings):
+    from pathlib import Path
+
+    (Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json").unlink()  # e.g. a store not shared
+    with pytest.raises(crypto.KeyMissing, match="ALIANZA_KEY_STORE"):
+        Organization.objects.get(pk=org.pk).private_notes  # noqa: B018
 
 
 def test_two_processes_creating_the_first_key_agree(db, settings):
@@ -209,3 +247,35 @@ def test_system_ciphertext_is_bound_to_its_purpose(db):
     assert crypto.system_decrypt(token, context="allauth.mfa.authenticator") == "s3cret"
     with pytest.raises(crypto.CryptoError):
         crypto.system_decrypt(token, context="something.else")
+
+
+def test_rotate_keys_skips_a_shredded_organization_and_goes_on(org, db):
+    shredded = make_organization(private_notes="gone")
+    crypto.org_secret_destroy(str(shredded.pk))
+    out = StringIO()
+    call_command("rotate_keys", stdout=out)
+    assert f"{shredded.slug}: skipped" in out.getvalue()
+    assert raw_notes(org).startswith(f"alz:1:{org.pk}:2:")  # the others were rotated
+    assert "two-factor secrets: re-encrypted" in out.getvalue()
+
+
+def _rotate_many(org_id: str, times: int) -> None:
+    for _ in range(times):
+        crypto.org_secret_rotate(org_id)
+
+
+def test_concurrent_rotations_lose_no_key_version(db):
+    import multiprocessing
+
+    org_id = "lock-test-org"
+    crypto.org_secrets_ensure(org_id)
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_rotate_many, args=(org_id, 10)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    stored = crypto._read(org_id)
+    assert stored is not None
+    assert (stored.current, sorted(stored.versions)) == (41, list(range(1, 42)))

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alianza.core.crypto import KeyDestroyed
 from alianza.core.encryption import organization_keys_rotate, system_secrets_reencrypt
 from alianza.core.models import Organization
 
@@ -28,7 +29,11 @@ class Command(BaseCommand):
             if not organizations.exists():
                 raise CommandError(f"No organization with the short name {options['org']!r}")
         for organization in organizations:
-            counts = organization_keys_rotate(organization=organization, retire_old=options["retire_old"])
+            try:
+                counts = organization_keys_rotate(organization=organization, retire_old=options["retire_old"])
+            except KeyDestroyed:
+                self.stdout.write(f"{organization.slug}: skipped, its key was destroyed (nothing left to re-encrypt)")
+                continue
             total = sum(counts.values())
             self.stdout.write(f"{organization.slug}: re-encrypted {total} value(s)")
         if not options["org"]:
