@@ -269,11 +269,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging ----------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Invitation, password-reset and confirmation links are secrets: redacted from every log line.
+    "filters": {"redact_secret_links": {"()": "alianza.core.log_filters.RedactSecretLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secret_links"]}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # Absolute links in e-mails (invitations, password resets sent from tasks).

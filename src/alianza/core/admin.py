@@ -4,6 +4,7 @@ registered here: tenant data is reached through the staff app, where scopes appl
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from .models import Organization, User
 
@@ -28,3 +29,7 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "name"]
     exclude = ["password", "user_permissions", "groups"]
     readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Accounts are deactivated, never deleted: the audit trail keeps pointing at them.
+        return False

@@ -234,8 +234,9 @@ class AuditEvent(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    # PROTECT: deleting an account must not rewrite the trail (deactivate accounts instead).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=100, db_index=True)
@@ -251,6 +252,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Even Django's internal manager refuses update() and delete(), and needs a scope.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["organization", "-created_at"]),
             models.Index(fields=["object_type", "object_id"]),
@@ -262,6 +265,9 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("The audit trail is append-only")
+        # Always an INSERT: an instance given an existing id fails instead of overwriting it.
+        kwargs.pop("force_update", None)
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

@@ -52,9 +52,11 @@ def organization_edit(request: OrgRequest) -> HttpResponse:
     # Text is offered in English, Spanish and the organization's own languages.
     locales = [code for code, _name in settings.LANGUAGES if code in {"en", "es", *org.languages}]
     instance = Organization.objects.get(pk=org.pk)
-    if request.method == "GET":  # showing the encrypted notes is a read of sensitive data: audited
+    if request.method == "POST":  # bound even when empty: a POST never shows the stored notes
+        form = OrganizationProfileForm(request.POST, instance=instance, locales=locales)
+    else:  # showing the encrypted notes is a read of sensitive data: audited
         instance.private_notes = organization_private_notes_read(organization=org, actor=request.user, request=request)
-    form = OrganizationProfileForm(request.POST or None, instance=instance, locales=locales)
+        form = OrganizationProfileForm(instance=instance, locales=locales)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
         for name in I18N_FIELDS:  # only the languages the form showed; the others are kept

@@ -14,6 +14,7 @@ from typing import Any
 Factory = Callable[..., Any]  # (organization=..., actor=...) -> URL keyword value
 
 _factories: dict[str, Factory] = {}
+_expected_permissions: dict[str, str] = {}
 
 
 def register(kwarg: str, factory: Factory) -> None:
@@ -28,3 +29,14 @@ def factory_for(kwarg: str) -> Factory | None:
 
 def registered() -> dict[str, Factory]:
     return dict(_factories)
+
+
+def expect_permission(url_name: str, code: str) -> None:
+    """State, independently of the view, which permission a staff URL must require (e.g.
+    ``expect_permission("core:member_remove", "members:manage")``). The isolation test checks
+    the view declares exactly that, and that every role without it gets 403."""
+    _expected_permissions[url_name] = code
+
+
+def expected_permission(url_name: str) -> str | None:
+    return _expected_permissions.get(url_name)

@@ -70,6 +70,20 @@ def _event_id(*, organization: Organization, actor: User) -> int:
     return log_action(actor=actor, organization=organization, action="core.test.touched").pk
 
 
+# What each staff page must require: a change of a view's permission must change this too.
+for _name, _code in {
+    "core:organization_home": "organization:view",
+    "core:organization_edit": "organization:edit",
+    "core:member_list": "members:view",
+    "core:member_invite": "members:manage",
+    "core:member_change_role": "members:manage",
+    "core:member_remove": "members:manage",
+    "core:invitation_revoke": "members:manage",
+    "core:audit_list": "audit:view",
+    "core:audit_detail": "audit:view",
+}.items():
+    isolation.expect_permission(_name, _code)
+
 isolation.register("membership_id", _membership_id)
 isolation.register("invitation_id", _invitation_id)
 isolation.register("event_id", _event_id)

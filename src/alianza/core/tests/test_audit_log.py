@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 from django.test import RequestFactory
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 
 from alianza.core.audit import AuditError, log_action
@@ -135,3 +135,37 @@ def test_behind_trusted_proxies_the_client_address_is_taken_from_the_header(org_
     assert log_action(actor=owner, organization=org_a, action="core.test.done", request=request).ip_address == (
         "10.0.0.2"
     )
+
+
+def test_an_instance_with_an_existing_id_cannot_overwrite_it(event, org_a, owner):
+    from django.db import IntegrityError
+
+    forged = AuditEvent(pk=event.pk, organization=org_a, actor=owner, action="core.test.forged")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    with scope(organization=org_a):
+        assert AuditEvent.objects.get(pk=event.pk).action == "core.organization.updated"
+
+
+def test_djangos_internal_manager_is_guarded_too(event, org_a):
+    with scope(organization=org_a):
+        with pytest.raises(PermissionError):
+            AuditEvent._base_manager.filter(pk=event.pk).update(action="core.test.hidden")
+        with pytest.raises(PermissionError):
+            AuditEvent._base_manager.filter(pk=event.pk).delete()
+
+
+def test_the_database_refuses_to_change_an_audit_row(event, org_a):
+    from django.db import DatabaseError, connection
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = %s WHERE id = %s", ["core.test.hidden", event.pk])
+    with scope(organization=org_a):
+        assert AuditEvent.objects.get(pk=event.pk).action == "core.organization.updated"
+
+
+def test_an_account_with_audit_history_cannot_be_deleted(event, owner):
+    from django.db.models import ProtectedError
+
+    with scopes_disabled(), pytest.raises(ProtectedError):
+        owner.delete()

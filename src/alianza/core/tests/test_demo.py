@@ -12,7 +12,8 @@ from alianza.core.permissions import Role
 
 
 @pytest.fixture
-def loaded(db):
+def loaded(db, settings):
+    settings.DEBUG = True
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
@@ -63,3 +64,12 @@ def test_demo_accounts_can_sign_in_with_the_printed_secret(loaded, client):
     dashboard = client.get("/staff/")
     assert dashboard.status_code == 200  # two organizations: she chooses
     assert b"/staff/hub/" in dashboard.content and b"/staff/comunidad-unida/" in dashboard.content
+
+
+def test_it_refuses_to_run_outside_the_demo(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=true"):
+        call_command("load_demo", stdout=StringIO())
+    assert Organization.objects.count() == 0

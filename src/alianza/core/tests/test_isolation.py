@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from alianza.core import permissions
 from alianza.core.permissions import Role
 from alianza.core.testing import isolation
 from alianza.core.tests.factories import make_membership, make_user
@@ -27,7 +28,7 @@ NON_TENANT_ROUTES = {"", "health", "invite/<str:token>/", "staff/"}
 @dataclass(frozen=True)
 class Route:
     route: str
-    name: str
+    name: str  # namespaced, e.g. "core:member_list"
 
     @property
     def kwargs(self) -> list[str]:
@@ -36,13 +37,19 @@ class Route:
         return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
 
 
+namespace_of: dict[int, str] = {}
+
+
 def _walk(patterns: list[Any], prefix: str = "") -> list[Route]:
     routes: list[Route] = []
     for p in patterns:
         if isinstance(p, URLResolver):
+            if p.namespace:
+                namespace_of[id(p.url_patterns)] = p.namespace
             routes += _walk(p.url_patterns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
-            routes.append(Route(prefix + str(p.pattern), p.name or ""))
+            namespace = f"{namespace_of[id(patterns)]}:" if namespace_of.get(id(patterns)) else ""
+            routes.append(Route(prefix + str(p.pattern), namespace + (p.name or "")))
     return routes
 
 
@@ -72,15 +79,22 @@ def test_every_tenant_route_has_isolation_factories():
     assert missing == [], "Register isolation factories (alianza.core.testing.isolation.register) for these"
 
 
+def test_every_tenant_route_states_its_permission_independently():
+    missing = sorted(r.name for r in TENANT_ROUTES if not isolation.expected_permission(r.name))
+    assert missing == [], "State each route's permission with isolation.expect_permission(url_name, code)"
+
+
 def test_there_are_tenant_routes_to_check():
     assert len(TENANT_ROUTES) >= 9  # guards the walk itself: core alone has nine
 
 
 @pytest.fixture
 def world(org_a, org_b, owner, outsider):
-    viewer = make_user("iso-viewer@a.alianza.example")
-    make_membership(org_a, viewer, Role.VIEWER)
-    return {"viewer": viewer}
+    people = {}
+    for role in (Role.VIEWER, Role.ADVOCATE, Role.ORGANIZER):
+        people[role] = make_user(f"iso-{role}@a.alianza.example")
+        make_membership(org_a, people[role], role)
+    return people
 
 
 @pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: r.name)
@@ -98,8 +112,15 @@ def test_tenant_route_is_isolated(route, world, org_a, org_b, owner, outsider, l
         stranger = getattr(login(outsider), method)(url)
         assert stranger.status_code == 404, (method, url, stranger.status_code)
 
-        viewer = getattr(login(world["viewer"]), method)(url)
-        assert viewer.status_code in (200, 302, 403, 405), (method, url, viewer.status_code)
+        # The view declares the permission stated for it, and each role without it gets 403.
+        required = resolve(url).func.required_permission  # type: ignore[attr-defined]
+        assert required == isolation.expected_permission(route.name), (route.name, required)
+        for role, person in world.items():
+            response = getattr(login(person), method)(url)
+            if permissions.role_has(role, required):
+                assert response.status_code in (200, 302, 400, 405), (role, method, url, response.status_code)
+            else:
+                assert response.status_code == 403, (role, method, url, response.status_code)
 
     admin = login(owner).get(url)
     assert admin.status_code in (200, 405), (url, admin.status_code)

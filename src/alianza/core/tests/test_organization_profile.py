@@ -94,3 +94,16 @@ def test_clearing_a_shown_language_removes_it(login, owner, org_a):
     client.post("/staff/org-a/profile/", FORM)
     client.post("/staff/org-a/profile/", {**FORM, "tagline_1": ""})
     assert Organization.objects.get(pk=org_a.pk).tagline.data == {"en": "Free lawyers for kids"}
+
+
+def test_an_empty_post_does_not_show_the_notes_unaudited(login, owner, org_a):
+    client = login(owner)
+    client.post("/staff/org-a/profile/", FORM)
+    with scope(organization=org_a):
+        reads_before = AuditEvent.objects.filter(action="core.organization.private_notes_read").count()
+    response = client.post("/staff/org-a/profile/", {})
+    assert response.status_code == 400
+    assert b"Safe-house address" not in response.content
+    with scope(organization=org_a):
+        assert AuditEvent.objects.filter(action="core.organization.private_notes_read").count() == reads_before
+    assert Organization.objects.get(pk=org_a.pk).private_notes == "Safe-house address: 12 Elm St"

@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from alianza.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
 
@@ -9,6 +10,9 @@ class Command(BaseCommand):
     help = "Load the demo coalition (safe to run again: nothing is duplicated)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Its accounts share a published password and two-factor secret: never on a real site.
+        if not settings.DEBUG:
+            raise CommandError("load_demo only runs with DEBUG=true (the demo): its passwords are public.")
         rows = demo_load()
         width = max(len(email) for _org, email, _role in rows)
         self.stdout.write(self.style.SUCCESS("Demo coalition ready. Staff accounts:"))
