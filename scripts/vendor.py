@@ -1,7 +1,9 @@
 """Vendor front-end files from the npm registry (never a CDN) at the versions in vendor.json.
 
-`make vendor` runs `npm pack` for each package, checks npm's recorded integrity, and copies
-the listed files into the app's static folder with a VERSION file beside them.
+`make vendor` runs `npm pack` for each package, checks the tarball against the integrity
+hash pinned in vendor.json (the registry's published sha512), and copies the listed files into
+the app's static folder with a VERSION file beside them. To upgrade: change the version and the
+integrity (`npm view PACKAGE@VERSION dist.integrity`) together.
 """
 
 import base64
@@ -28,19 +30,24 @@ def main() -> int:
             )
             meta = json.loads(out.stdout)[0]
             tarball = Path(tmp) / meta["filename"]
-            algo, _, expected = meta["integrity"].partition("-")
+            algo, _, expected = info["integrity"].partition("-")
             actual = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
             if actual != expected:
-                print(f"{package}: integrity mismatch", file=sys.stderr)
+                print(f"{package}: the tarball does not match the integrity pinned in vendor.json", file=sys.stderr)
                 return 1
             with tarfile.open(tarball) as tar:
                 for source, target in info["files"].items():
                     member = tar.extractfile(f"package/{source}")
                     assert member is not None
+                    content = member.read()
+                    pinned = info.get("sha256", {}).get(target)
+                    if pinned and hashlib.sha256(content).hexdigest() != pinned:
+                        print(f"{package}: {source} does not match the sha256 in vendor.json", file=sys.stderr)
+                        return 1
                     dest = ROOT / target
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(member.read())
-                    (dest.parent / "VERSION").write_text(f"{package}@{info['version']} {meta['integrity']}\n")
+                    dest.write_bytes(content)
+                    (dest.parent / "VERSION").write_text(f"{package}@{info['version']} {info['integrity']}\n")
                     print(f"vendored {package}@{info['version']}: {source} -> {target}")
     return 0
 

@@ -9,8 +9,10 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)
-    if len(argv) > 1:  # `alianza rotate-keys` is `manage.py rotate_keys`
-        argv[1] = argv[1].replace("-", "_")
+    # `alianza rotate-keys` is `manage.py rotate_keys` (also after `help`); options stay as typed.
+    position = 2 if len(argv) > 2 and argv[1] == "help" else 1
+    if len(argv) > position and not argv[position].startswith("-"):
+        argv[position] = argv[position].replace("-", "_")
     execute_from_command_line(argv)
 
 

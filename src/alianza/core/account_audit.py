@@ -55,6 +55,24 @@ def _password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any
     account_event_log(user=user, action="core.user.password_reset", request=request)
 
 
+def _email(action: str) -> Any:
+    def handler(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+        address = kwargs.get("email_address") or kwargs.get("to_email_address")
+        data = {"email": getattr(address, "email", "")} if address is not None else None
+        account_event_log(user=user, action=action, request=request, data=data)
+
+    return handler
+
+
+def _confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
+    account_event_log(
+        user=email_address.user,
+        action="core.user.email_confirmed",
+        request=request,
+        data={"email": email_address.email},
+    )
+
+
 def _two_factor(action: str) -> Any:
     def handler(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
         account_event_log(user=user, action=action, request=request, data={"method": authenticator.type})
@@ -63,6 +81,9 @@ def _two_factor(action: str) -> Any:
 
 
 _handlers = {
+    "email_added": _email("core.user.email_added"),
+    "email_changed": _email("core.user.email_changed"),
+    "email_removed": _email("core.user.email_removed"),
     "added": _two_factor("core.user.two_factor_added"),
     "removed": _two_factor("core.user.two_factor_removed"),
     "reset": _two_factor("core.user.two_factor_reset"),
@@ -76,6 +97,9 @@ def connect() -> None:
     auth_signals.user_login_failed.connect(_sign_in_failed, dispatch_uid="alianza.audit.sign_in_failed")
     account_signals.password_changed.connect(_password_changed, dispatch_uid="alianza.audit.password_changed")
     account_signals.password_reset.connect(_password_reset, dispatch_uid="alianza.audit.password_reset")
+    for name in ("email_added", "email_changed", "email_removed"):
+        getattr(account_signals, name).connect(_handlers[name], dispatch_uid=f"alianza.audit.{name}")
+    account_signals.email_confirmed.connect(_confirmed, dispatch_uid="alianza.audit.email_confirmed")
     mfa_signals.authenticator_added.connect(_handlers["added"], dispatch_uid="alianza.audit.2fa_added")
     mfa_signals.authenticator_removed.connect(_handlers["removed"], dispatch_uid="alianza.audit.2fa_removed")
     mfa_signals.authenticator_reset.connect(_handlers["reset"], dispatch_uid="alianza.audit.2fa_reset")

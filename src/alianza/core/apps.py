@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from . import account_audit, crypto
+        from . import account_audit, checks, crypto  # noqa: F401 — checks registers itself
 
         account_audit.connect()
 

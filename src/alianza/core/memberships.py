@@ -79,7 +79,19 @@ def invitation_create(
                 % {"email": email, "organization": organization.name}
             )
         now = timezone.now()
-        Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(revoked_at=now)
+        for replaced in Invitation.objects.select_for_update().filter(
+            email__iexact=email, accepted_at=None, revoked_at=None
+        ):
+            replaced.revoked_at = now
+            replaced.save(update_fields=["revoked_at"])
+            log_action(
+                actor=actor,
+                organization=organization,
+                action="core.invitation.revoked",
+                obj=replaced,
+                data={"replaced_by_new_invitation": True},
+                request=request,
+            )
         invitation = Invitation(
             organization=organization,
             email=email,
@@ -192,6 +204,7 @@ def membership_change_role(
         if old_role == Role.ADMIN and _admin_count(membership.organization) <= 1:
             raise MembershipError(_("An organization needs at least one admin."))
         membership.role = new_role
+        membership.full_clean()
         membership.save(update_fields=["role"])
         log_action(
             actor=actor,

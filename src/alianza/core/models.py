@@ -25,6 +25,12 @@ def _validate_language_codes(value: Any) -> None:
         raise ValidationError(_("Choose languages from the list."))
 
 
+def _validate_single_line(value: str) -> None:
+    # Names end up in e-mail subjects and headers: no line breaks or other control characters.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValidationError(_("Use one line, without line breaks."))
+
+
 def _validate_string_list(value: Any) -> None:
     if not isinstance(value, list) or any(not isinstance(v, str) or not v.strip() for v in value):
         raise ValidationError(_("Enter a list of names."))
@@ -111,7 +117,7 @@ class Organization(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[_validate_single_line])
     tier = models.CharField(_("place in the network"), max_length=20, choices=Tier.choices, default=Tier.MEMBER)
     kinds = models.JSONField(_("kinds"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -187,6 +193,7 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

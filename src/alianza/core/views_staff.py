@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from i18nfield.strings import LazyI18nString
@@ -69,7 +70,8 @@ def organization_edit(request: OrgRequest) -> HttpResponse:
 
 def _member_list_page(request: OrgRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
     memberships = Membership.objects.select_related("user").order_by("user__email")
-    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related("invited_by")
+    invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+    invitations = invitations.select_related("invited_by")
     context = {"memberships": memberships, "invitations": invitations, "form": form, "role_form": RoleForm}
     return render(request, "core/member_list.html", context, status=status)
 

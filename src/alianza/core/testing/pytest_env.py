@@ -10,8 +10,23 @@ os.environ["ALIANZA_MASTER_KEY"] = base64.urlsafe_b64encode(b"alianza-test-maste
 os.environ.pop("ALIANZA_MASTER_KEY_FILE", None)
 os.environ["ALIANZA_KEY_STORE"] = os.path.join(_tmp, "keys")
 os.environ["ALIANZA_VAR_DIR"] = os.path.join(_tmp, "var")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")  # a database of its own
+# Whatever the shell exports (perhaps a production configuration), tests use their own
+# services: tasks run in-process, the cache is in memory, Redis is a database of its own.
+os.environ["TASKS_BACKEND"] = "immediate"
+os.environ["CACHE_URL"] = "locmemcache://alianza-tests"
+os.environ["REDIS_URL"] = os.environ.get("ALIANZA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ["SECRET_KEY"] = "alianza-tests-only-secret-key-not-for-any-real-site"  # noqa: S105
+for name in (
+    "ALIANZA_PREVIOUS_MASTER_KEYS",
+    "ALIANZA_PREVIOUS_MASTER_KEYS_FILE",
+    "SECRET_KEY_FILE",
+    "EMAIL_BACKEND",
+    "CSRF_TRUSTED_ORIGINS",
+    "ALLOWED_HOSTS",
+    "ALIANZA_LANGUAGES",
+    "TRUSTED_PROXY_COUNT",
+):
+    os.environ.pop(name, None)
 os.environ["SECURE_COOKIES"] = "false"
 os.environ["DEBUG"] = "false"
 os.environ["ALIANZA_STATIC_MANIFEST"] = "false"

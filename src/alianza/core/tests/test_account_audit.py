@@ -62,3 +62,20 @@ def test_setting_up_two_factor_is_recorded(client, org_a, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):  # allauth announces it after commit
         client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert "core.user.two_factor_added" in actions(org_a)
+
+
+def test_confirming_an_address_is_recorded(client, org_a):
+    import re
+
+    from django.core import mail
+
+    from alianza.core.models import User
+
+    user = User.objects.create_user("unverified@a.alianza.example", TEST_PASSWORD)
+    make_membership(org_a, user)
+    client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    client.post(link)
+    with scope(organization=org_a):
+        event = AuditEvent.objects.get(action="core.user.email_confirmed")
+    assert event.data == {"email": "unverified@a.alianza.example"}

@@ -60,6 +60,8 @@ def test_inviting_again_replaces_the_open_invitation(owner, org_a):
     second = invitation_create(organization=org_a, actor=owner, email="X@example.org", role="admin")
     first.refresh_from_db()
     assert first.revoked_at is not None and second.is_open
+    with scope(organization=org_a):
+        assert AuditEvent.objects.filter(action="core.invitation.revoked", object_id=str(first.pk)).count() == 1
 
 
 def test_inviting_a_current_member_is_refused(owner, member, org_a):
@@ -257,3 +259,13 @@ def test_member_list_query_count_does_not_grow_with_members(login, owner, org_a,
 
 def test_fixture_password_is_used(owner):
     assert owner.check_password(TEST_PASSWORD)
+
+
+def test_expired_invitations_are_not_listed_as_open(login, owner, org_a):
+    expired = make_invitation(org_a, email="late@example.org", invited_by=owner)
+    with scopes_disabled():
+        Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    make_invitation(org_a, email="pending@example.org", invited_by=owner)
+    page = login(owner).get("/staff/org-a/members/")
+    assert b"pending@example.org" in page.content
+    assert b"late@example.org" not in page.content

@@ -107,3 +107,9 @@ def test_an_empty_post_does_not_show_the_notes_unaudited(login, owner, org_a):
     with scope(organization=org_a):
         assert AuditEvent.objects.filter(action="core.organization.private_notes_read").count() == reads_before
     assert Organization.objects.get(pk=org_a.pk).private_notes == "Safe-house address: 12 Elm St"
+
+
+def test_a_name_with_a_line_break_is_refused(login, owner, org_a):
+    response = login(owner).post("/staff/org-a/profile/", {**FORM, "name": "Evil\r\nBcc: spy@example.org"})
+    assert response.status_code == 400
+    assert b"Use one line, without line breaks." in response.content

@@ -29,16 +29,50 @@ def test_the_database_worker_sends_the_invitation(database_tasks, org_a, owner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_is_safe_to_run_twice(database_tasks, org_a, owner):
+def test_a_task_run_twice_sends_once(database_tasks, org_a, owner):
+    invitation = make_invitation(org_a, invited_by=owner)
+    kwargs = {"invitation_id": invitation.pk, "organization_id": str(org_a.pk), "language": "en"}
+    first, second = send_invitation.enqueue(**kwargs), send_invitation.enqueue(**kwargs)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    first.refresh()
+    second.refresh()
+    assert (first.status, second.status) == (TaskResultStatus.SUCCESSFUL, TaskResultStatus.SUCCESSFUL)
+    assert sorted([first.return_value, second.return_value]) == [False, True]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_invitation_is_not_sent(database_tasks, org_a, owner):
     invitation = make_invitation(org_a, invited_by=owner)
     invitation.accepted_at = invitation.created_at
     invitation.save(update_fields=["accepted_at"])
     result = send_invitation.enqueue(invitation_id=invitation.pk, organization_id=str(org_a.pk), language="en")
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     result.refresh()
-    assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value is False  # no longer open: nothing sent
+    assert result.return_value is False
     assert mail.outbox == []
+
+
+def test_a_failed_delivery_can_be_retried(org_a, owner, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    invitation = make_invitation(org_a, invited_by=owner)
+    kwargs = {"invitation_id": invitation.pk, "organization_id": str(org_a.pk), "language": "en"}
+    with pytest.raises(OSError):
+        send_invitation.call(**kwargs)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None  # released, so a retry sends it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_invitation.call(**kwargs) is True
+    assert len(mail.outbox) == 1
+
+
+def test_the_subject_is_plain_text_with_the_prefix(org_a, owner):
+    org_a.name = "Workers & Allies of St. Mary's"
+    org_a.save()
+    invitation = make_invitation(org_a, invited_by=owner)
+    send_invitation.call(invitation_id=invitation.pk, organization_id=str(org_a.pk), language="en")
+    assert mail.outbox[0].subject == "[Alianza] You are invited to join Workers & Allies of St. Mary's on Alianza"
 
 
 def _redis_or_skip() -> None:
