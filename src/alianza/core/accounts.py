@@ -2,10 +2,21 @@
 two-factor secrets are stored encrypted."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib.auth import login
 from django.http import HttpRequest
 
 from . import crypto
+from .models import User
+
+
+def sign_in_with_fresh_password(request: HttpRequest, user: User) -> None:
+    """Sign in someone who has just chosen their password (an invited colleague), recording it
+    as a fresh authentication so allauth does not ask for the password again before they set up
+    two-factor. The one place Alianza uses allauth's internal flow API (pinned version, tested)."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
 
 
 class AccountAdapter(DefaultAccountAdapter):

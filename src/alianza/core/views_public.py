@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import record_authentication
-from django.contrib.auth import login
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .accounts import sign_in_with_fresh_password
 from .forms import AcceptWithPasswordForm
 from .memberships import MembershipError, invitation_accept, invitation_accept_with_new_account, invitation_from_token
 from .models import Organization, User
@@ -77,9 +76,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except MembershipError as exc:
             form.add_error(None, str(exc))
         else:
-            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-            # They just proved the password: allauth must not ask for it again to set up two-factor.
-            record_authentication(request, new_user, method="password", email=new_user.email, reauthenticated=True)
+            sign_in_with_fresh_password(request, new_user)
             # The two-factor middleware now asks them to set up TOTP or a passkey.
             return redirect(invitation.organization.get_absolute_url())
     context["form"] = form
