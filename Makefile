@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=true ALIANZA_MASTER_KEY_FILE=var/master.key
 
-.PHONY: install demo demo-otp serve test lint typecheck messages compilemessages worker worker-rq vendor clean reset-demo
+.PHONY: install demo demo-otp serve test lint typecheck messages compilemessages worker worker-rq vendor vendor-pins clean reset-demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ test: $(STAMP) compilemessages lint typecheck
 
 vendor:
 	$(PYTHON) scripts/vendor.py
+
+# After changing a version and its integrity in vendor.json: fetch, check, and pin the files' sha256.
+vendor-pins:
+	$(PYTHON) scripts/vendor.py --update-pins
 
 # Removes the virtual environment and caches; keeps var/ (database, master key, key store).
 clean:

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    update_pins = "--update-pins" in sys.argv
     spec = json.loads((ROOT / "vendor.json").read_text())
     for package, info in spec.items():
         with tempfile.TemporaryDirectory() as tmp:
@@ -40,15 +41,24 @@ def main() -> int:
                     member = tar.extractfile(f"package/{source}")
                     assert member is not None
                     content = member.read()
-                    pinned = info.get("sha256", {}).get(target)
-                    if pinned and hashlib.sha256(content).hexdigest() != pinned:
-                        print(f"{package}: {source} does not match the sha256 in vendor.json", file=sys.stderr)
+                    digest = hashlib.sha256(content).hexdigest()
+                    pins = info.setdefault("sha256", {})
+                    if update_pins:
+                        pins[target] = digest
+                    elif pins.get(target) != digest:
+                        print(
+                            f"{package}: {source} does not match the sha256 pinned in vendor.json "
+                            "(after checking an upgrade, run `make vendor-pins`)",
+                            file=sys.stderr,
+                        )
                         return 1
                     dest = ROOT / target
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     dest.write_bytes(content)
                     (dest.parent / "VERSION").write_text(f"{package}@{info['version']} {info['integrity']}\n")
                     print(f"vendored {package}@{info['version']}: {source} -> {target}")
+    if update_pins:
+        (ROOT / "vendor.json").write_text(json.dumps(spec, indent=2) + "\n")
     return 0
 
 

@@ -275,7 +275,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Invitation, password-reset and confirmation links are secrets: redacted from every log line.
     "filters": {"redact_secret_links": {"()": "alianza.core.log_filters.RedactSecretLinks"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secret_links"]}},
+    "formatters": {"redacted": {"()": "alianza.core.log_filters.RedactingFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secret_links"], "formatter": "redacted"}
+    },
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

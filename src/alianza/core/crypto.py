@@ -175,6 +175,13 @@ def _org_secrets_ensure_locked(org_id: str) -> OrgSecrets:
         return existing
     if _destroyed_marker(org_id).exists():
         raise KeyDestroyed(f"The key of organization {org_id} was destroyed")
+    if _database_holds_ciphertext_of(org_id):
+        # Its key existed once: this key store is not the right one. A new key would make the
+        # old values unreadable, so nothing is created.
+        raise KeyMissing(
+            f"Organization {org_id} has encrypted data but no key in the key store {settings.ALIANZA_KEY_STORE}: "
+            "is ALIANZA_KEY_STORE the shared key store of this installation?"
+        )
     created = OrgSecrets(current=1, versions={1: secrets.token_bytes(32)})
     if _write(org_id, created, exclusive=True):
         return created
@@ -182,6 +189,23 @@ def _org_secrets_ensure_locked(org_id: str) -> OrgSecrets:
     winner = _read(org_id)
     assert winner is not None
     return winner
+
+
+def _database_holds_ciphertext_of(org_id: str) -> bool:
+    """Whether any encrypted column holds a value of this organization (only asked when its
+    key file is missing, which is rare: the organization's first encrypted value, or a
+    misconfigured key store)."""
+    from django.apps import apps
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, EncryptedTextField):
+                    rows = model._base_manager.filter(**{field.organization_field: org_id})
+                    if rows.exclude(**{f"{field.attname}__isnull": True}).exclude(**{field.attname: ""}).exists():
+                        return True
+    return False
 
 
 def org_secret_rotate(org_id: str) -> int:

@@ -13,6 +13,13 @@ def redact(text: str) -> str:
     return SECRET_PATHS.sub(r"\1[redacted]", text)
 
 
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted line, tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 class RedactSecretLinks(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

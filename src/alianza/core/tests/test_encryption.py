@@ -1,6 +1,7 @@
 """Sensitive fields hold only ciphertext in the database, with per-organization keys."""
 
 import base64
+import uuid
 from io import StringIO
 
 import pytest
@@ -218,10 +219,11 @@ def test_a_key_store_without_the_key_is_a_loud_error_not_an_empty_value(org, set
 def test_two_processes_creating_the_first_key_agree(db, settings):
     from pathlib import Path
 
-    first = crypto.org_secrets_ensure("race-org")
-    path = Path(settings.ALIANZA_KEY_STORE) / "race-org.json"
-    assert crypto._write("race-org", crypto.OrgSecrets(current=1, versions={1: b"x" * 32}), exclusive=True) is False
-    assert crypto.org_secrets_ensure("race-org") == first
+    race_org = str(uuid.uuid4())
+    first = crypto.org_secrets_ensure(race_org)
+    path = Path(settings.ALIANZA_KEY_STORE) / f"{race_org}.json"
+    assert crypto._write(race_org, crypto.OrgSecrets(current=1, versions={1: b"x" * 32}), exclusive=True) is False
+    assert crypto.org_secrets_ensure(race_org) == first
     assert path.exists()
 
 
@@ -267,7 +269,7 @@ def _rotate_many(org_id: str, times: int) -> None:
 def test_concurrent_rotations_lose_no_key_version(db):
     import multiprocessing
 
-    org_id = "lock-test-org"
+    org_id = str(uuid.uuid4())
     crypto.org_secrets_ensure(org_id)
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_rotate_many, args=(org_id, 10)) for _ in range(4)]
@@ -279,3 +281,25 @@ def test_concurrent_rotations_lose_no_key_version(db):
     stored = crypto._read(org_id)
     assert stored is not None
     assert (stored.current, sorted(stored.versions)) == (41, list(range(1, 42)))
+
+
+def test_a_missing_key_is_never_silently_replaced(org, settings):
+    from pathlib import Path
+
+    (Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json").unlink()  # e.g. a store not shared
+    org.private_notes = "new notes"
+    with pytest.raises(crypto.KeyMissing, match="has encrypted data"), transaction.atomic():
+        org.save()
+    with pytest.raises(crypto.KeyMissing):
+        call_command("rotate_keys", "--org", org.slug, stdout=StringIO())
+    assert not (Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json").exists()
+
+
+def test_an_organizations_first_encrypted_value_creates_its_key(db, settings):
+    from pathlib import Path
+
+    org = make_organization()
+    assert not (Path(settings.ALIANZA_KEY_STORE) / f"{org.pk}.json").exists()
+    org.private_notes = "first notes"
+    org.save()
+    assert Organization.objects.get(pk=org.pk).private_notes == "first notes"

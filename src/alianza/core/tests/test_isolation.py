@@ -3,9 +3,11 @@ covered without writing anything but their isolation factories.
 
 For every staff URL (one that takes the ``org`` keyword) it creates the URL's objects in
 organization A and requests it, with GET and POST, as: anonymous (→ sign-in page, never a page),
-an admin of organization B (→ 404, as if it did not exist), a viewer of A (→ never a server
-error) and an admin of A (→ a page, not a 404). It also replays A's object ids under B's slug as
-B's admin (→ 404). Every URL without ``org`` must be declared public or personal below.
+an admin of organization B (→ 404, as if it did not exist), a viewer, an advocate and an
+organizer of A (→ 403 exactly where their role lacks the permission the test states for that
+URL, which the view must declare) and an admin of A (→ a page, not a 404). It also replays A's
+object ids under B's slug as B's admin (→ 404). Every URL without ``org`` must be declared
+public or personal below.
 """
 
 from dataclasses import dataclass

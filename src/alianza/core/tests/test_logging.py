@@ -35,3 +35,20 @@ def test_an_invitation_answered_with_an_error_does_not_log_its_token(client, own
     logged = stream.getvalue()
     assert "/invite/[redacted]/" in logged
     assert token not in logged
+
+
+def test_tracebacks_are_redacted_too():
+    import logging
+
+    from alianza.core.log_filters import RedactingFormatter
+
+    try:
+        raise RuntimeError("failed for /invite/secret-token-123/")
+    except RuntimeError:
+        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", (), exc_info=True)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    text = RedactingFormatter().format(record)
+    assert "secret-token-123" not in text
+    assert "/invite/[redacted]/" in text

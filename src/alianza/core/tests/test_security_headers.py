@@ -70,6 +70,7 @@ def test_vendored_files_are_the_ones_pinned_in_vendor_json():
     root = Path(__file__).resolve().parents[4]
     spec = json.loads((root / "vendor.json").read_text())
     for package, info in spec.items():
+        assert sorted(info["sha256"]) == sorted(info["files"].values()), f"{package}: pin every vendored file"
         for target, digest in info["sha256"].items():
             assert hashlib.sha256((root / target).read_bytes()).hexdigest() == digest, target
             version = (root / target).parent / "VERSION"
