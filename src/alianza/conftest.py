@@ -15,6 +15,7 @@ from alianza.core.models import Organization, User
 from alianza.core.permissions import Role
 from alianza.core.tests import factories  # noqa: F401 — registers the core isolation factories
 from alianza.core.tests.factories import make_membership, make_organization, make_user
+from alianza.people.tests import factories as people_factories  # noqa: F401 — and the people ones
 
 
 @pytest.fixture(autouse=True)

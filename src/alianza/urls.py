@@ -6,4 +6,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("alianza.core.urls")),
+    path("", include("alianza.people.urls")),
 ]

@@ -14,9 +14,19 @@ class CoreConfig(AppConfig):
         from . import account_audit, checks, crypto  # noqa: F401 — checks registers itself
 
         account_audit.connect()
+        _register_menu()
 
         def _clear_keys(setting: str, **kwargs: object) -> None:
             if setting.startswith("ALIANZA_"):
                 crypto._key_cache.clear()
 
         setting_changed.connect(_clear_keys, weak=False)
+
+
+def _register_menu() -> None:
+    from .navigation import NavItem, register
+
+    register(NavItem(_("Home"), "core:organization_home", "organization:view", order=0))
+    register(NavItem(_("Team"), "core:member_list", "members:view", order=80))
+    register(NavItem(_("Audit trail"), "core:audit_list", "audit:view", order=90))
+    register(NavItem(_("Profile"), "core:organization_edit", "organization:edit", order=95))

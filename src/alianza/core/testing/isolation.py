@@ -11,7 +11,10 @@ Register from the app's ``tests/factories.py`` (imported by the root conftest).
 from collections.abc import Callable
 from typing import Any
 
-Factory = Callable[..., Any]  # (organization=..., actor=...) -> URL keyword value
+# (organization=..., actor=..., values=...) -> the URL keyword's value. ``values`` holds the
+# keywords already filled for the same URL (left to right), so a nested object can belong to
+# its parent, e.g. a grant of the person in ``values["person_id"]``.
+Factory = Callable[..., Any]
 
 _factories: dict[str, Factory] = {}
 _expected_permissions: dict[str, str] = {}

@@ -57,16 +57,16 @@ def make_invitation(
     )
 
 
-def _membership_id(*, organization: Organization, actor: User) -> int:
+def _membership_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
     return make_membership(organization).pk
 
 
-def _invitation_id(*, organization: Organization, actor: User) -> int:
+def _invitation_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
     return make_invitation(organization, invited_by=actor).pk
 
 
 @scopes_disabled()
-def _event_id(*, organization: Organization, actor: User) -> int:
+def _event_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
     return log_action(actor=actor, organization=organization, action="core.test.touched").pk
 
 

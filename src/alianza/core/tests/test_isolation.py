@@ -104,7 +104,7 @@ def test_tenant_route_is_isolated(route, world, org_a, org_b, owner, outsider, l
     values: dict[str, Any] = {"org": org_a.slug}
     for kw in route.kwargs:
         if kw != "org":
-            values[kw] = isolation.factory_for(kw)(organization=org_a, actor=owner)  # type: ignore[misc]
+            values[kw] = isolation.factory_for(kw)(organization=org_a, actor=owner, values=dict(values))  # type: ignore[misc]
     url = _fill(route.route, values)
 
     for method in ("get", "post"):

@@ -1,0 +1,174 @@
+"""People an organization works with, their contact points and consent, tags, and the
+consent-based grants that let another organization see a person.
+
+DESIGN.md §5.1: there is deliberately no field for immigration status, country of birth,
+A-number or SSN (``tests/test_privacy_fields.py`` keeps it that way).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from alianza.core.crypto import EncryptedTextField
+from alianza.core.models import Organization
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message (SMS)")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    CALL = "call", _("Phone call")
+
+
+class Tag(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=80)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=150, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=10, default="en")
+    other_languages = models.JSONField(_("other languages"), default=list, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    county = models.CharField(_("county"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=50, blank=True)
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, help_text=_("Encrypted; seen by your organization only."))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["organization", "family_name", "given_name"]),
+            models.Index(fields=["organization", "zip_code"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person_detail", kwargs={"org": self.organization.slug, "person_id": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return " ".join(part for part in (first, self.family_name) if part) or str(_("(no name)"))
+
+
+class PersonEmail(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField(_("e-mail"))
+    is_primary = models.BooleanField(default=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-is_primary", "email"]
+        constraints = [models.UniqueConstraint(fields=["organization", "email"], name="unique_person_email")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class PersonPhone(models.Model):
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        LANDLINE = "landline", _("Landline")
+        UNKNOWN = "unknown", _("Unknown")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("phone (E.164)"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.UNKNOWN)
+    whatsapp = models.BooleanField(_("uses WhatsApp"), default=False)
+    is_primary = models.BooleanField(default=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-is_primary", "number"]
+        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="unique_person_phone")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ConsentRecord(models.Model):
+    """One change of a person's consent to be contacted on one channel: history, never updated."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consent_records")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    granted = models.BooleanField(_("consents"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(_("source"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.channel} {'yes' if self.granted else 'no'}"
+
+
+class SharingGrantQuerySet(models.QuerySet["SharingGrant"]):
+    def active(self) -> SharingGrantQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at=None).filter(Q(expires_at=None) | Q(expires_at__gt=now))
+
+
+class SharingGrant(models.Model):
+    """The person agreed that ``organization`` (which holds their record) may share it with
+    ``grantee``, for ``purpose``, until ``expires_at`` or revocation. Grantees see it read-only."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sharing_grants_given")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sharing_grants")
+    grantee = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sharing_grants_received")
+    purpose = models.CharField(_("purpose"), max_length=300)
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(
+        organization="organization", _manager_class=models.Manager.from_queryset(SharingGrantQuerySet)
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.grantee}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())

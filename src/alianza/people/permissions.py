@@ -1,0 +1,11 @@
+"""Permissions of the people app (registered in core's one registry)."""
+
+from alianza.core.permissions import ALL_ROLES, Role, register
+
+register("people:view", roles=ALL_ROLES, label="See the people the organization works with")
+register("people:edit", roles={Role.ADMIN, Role.ORGANIZER, Role.ADVOCATE}, label="Add and change people")
+register(
+    "people:share",
+    roles={Role.ADMIN, Role.ORGANIZER, Role.ADVOCATE},
+    label="Share a person with another organization, with their consent",
+)

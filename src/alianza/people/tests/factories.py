@@ -1,0 +1,62 @@
+"""Factories of the people app, registered with the generic isolation test."""
+
+from typing import Any
+
+from django_scopes import scopes_disabled
+
+from alianza.core.models import Organization, User
+from alianza.core.testing import isolation
+from alianza.people.models import Person, PersonEmail, PersonPhone, SharingGrant, Tag
+
+_counter = {"n": 0}
+
+
+@scopes_disabled()
+def make_person(organization: Organization, *, email: str = "", phone: str = "", **fields: Any) -> Person:
+    _counter["n"] += 1
+    fields.setdefault("given_name", f"Ana{_counter['n']}")
+    fields.setdefault("family_name", "Pérez")
+    person = Person.objects.create(organization=organization, **fields)
+    if email:
+        PersonEmail.objects.create(organization=organization, person=person, email=email)
+    if phone:
+        PersonPhone.objects.create(organization=organization, person=person, number=phone)
+    return person
+
+
+@scopes_disabled()
+def make_tag(organization: Organization, name: str) -> Tag:
+    return Tag.objects.create(organization=organization, name=name)
+
+
+@scopes_disabled()
+def make_grant(person: Person, grantee: Organization, **fields: Any) -> SharingGrant:
+    fields.setdefault("purpose", "Legal consultation")
+    return SharingGrant.objects.create(organization=person.organization, person=person, grantee=grantee, **fields)
+
+
+def _person_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    return make_person(organization).pk
+
+
+@scopes_disabled()
+def _grant_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    other = Organization.objects.exclude(pk=organization.pk).first() or Organization.objects.create(
+        slug="grantee-org", name="Grantee"
+    )
+    person = Person.objects.get(pk=values["person_id"]) if "person_id" in values else make_person(organization)
+    return make_grant(person, other).pk
+
+
+for _name, _code in {
+    "people:person_list": "people:view",
+    "people:person_new": "people:edit",
+    "people:person_detail": "people:view",
+    "people:person_edit": "people:edit",
+    "people:person_share": "people:share",
+    "people:sharing_grant_revoke": "people:share",
+}.items():
+    isolation.expect_permission(_name, _code)
+
+isolation.register("person_id", _person_id)
+isolation.register("grant_id", _grant_id)
