@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
@@ -80,16 +81,16 @@ class OrganizationScopeMiddleware:
             return self.get_response(request)
 
 
-def require_permission(code: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Declare the permission a staff view needs in the organization named by the URL.
 
     Anonymous → login page; not a member (or no such organization) → 404, so outsiders cannot
     tell whether it exists; a member whose role lacks the permission → 403."""
     permissions.get(code)  # an unknown permission fails at import time
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, org: str, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, org: str, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             organization = getattr(request, "organization", None)

@@ -14,3 +14,4 @@ class PeopleConfig(AppConfig):
         from . import permissions  # noqa: F401 — registers the people permissions
 
         register(NavItem(_("People"), "people:person_list", "people:view", order=10))
+        register(NavItem(_("Import"), "people:import_upload", "people:import", order=11))

@@ -172,3 +172,90 @@ class SharingGrant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class ImportJob(models.Model):
+    """One upload of a CSV or XLSX file of people, from mapping to result. The uploaded file is
+    deleted when the import ends; rejected rows are kept (with their reasons) for download."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Waiting for the column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    class OnMatch(models.TextChoices):
+        SKIP = "skip", _("Skip them (keep what we have)")
+        UPDATE = "update", _("Update them with the file's values")
+        CREATE = "create", _("Add them as new people, marked as possible duplicates")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # none when an operator's command imports
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)  # column index (as text) → person field
+    on_match = models.CharField(
+        _("people already in your contacts"), max_length=10, choices=OnMatch.choices, default=OnMatch.SKIP
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ImportRejection(models.Model):
+    """A row that was not imported, with why, to download and fix."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    row_number = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    values = models.JSONField(default=list)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["row_number"]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.reason}"
+
+
+class ImportColumnChoice(models.Model):
+    """The field an organization last mapped a column header to: remembered for the next file."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    header = models.CharField(max_length=200)
+    field = models.CharField(max_length=40)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "header"], name="unique_import_header")]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field}"

@@ -9,3 +9,4 @@ register(
     roles={Role.ADMIN, Role.ORGANIZER, Role.ADVOCATE},
     label="Share a person with another organization, with their consent",
 )
+register("people:import", roles={Role.ADMIN, Role.ORGANIZER}, label="Import people from a file")

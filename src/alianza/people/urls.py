@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_staff
+from . import views_import, views_staff
 
 app_name = "people"
 
@@ -14,5 +14,13 @@ urlpatterns = [
         "staff/<slug:org>/people/<int:person_id>/sharing/<int:grant_id>/revoke/",
         views_staff.sharing_grant_revoke_view,
         name="sharing_grant_revoke",
+    ),
+    path("staff/<slug:org>/people/import/", views_import.import_upload, name="import_upload"),
+    path("staff/<slug:org>/people/import/<int:job_id>/", views_import.import_detail, name="import_detail"),
+    path("staff/<slug:org>/people/import/<int:job_id>/progress/", views_import.import_progress, name="import_progress"),
+    path(
+        "staff/<slug:org>/people/import/<int:job_id>/rejected.csv",
+        views_import.import_rejections,
+        name="import_rejections",
     ),
 ]

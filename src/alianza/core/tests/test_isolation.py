@@ -24,7 +24,16 @@ from alianza.core.tests.factories import make_membership, make_user
 # URLs that take no organization: public pages, the user's own account pages (allauth),
 # the operators' admin site (superusers only) and Django's language switch.
 NON_TENANT_PREFIXES = ("accounts/", "admin/", "i18n/")
-NON_TENANT_ROUTES = {"", "health", "invite/<str:token>/", "staff/"}
+NON_TENANT_ROUTES = {
+    "",
+    "health",
+    "invite/<str:token>/",
+    "staff/",
+    "join/",
+    "join/thanks/",
+    "members/",
+    "members/<slug:slug>/",
+}
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,24 @@ for _name, _code in {
     "people:person_edit": "people:edit",
     "people:person_share": "people:share",
     "people:sharing_grant_revoke": "people:share",
+    "people:import_upload": "people:import",
+    "people:import_detail": "people:import",
+    "people:import_progress": "people:import",
+    "people:import_rejections": "people:import",
 }.items():
     isolation.expect_permission(_name, _code)
 
 isolation.register("person_id", _person_id)
 isolation.register("grant_id", _grant_id)
+
+
+@scopes_disabled()
+def _job_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    from alianza.people.models import ImportJob
+
+    return ImportJob.objects.create(
+        organization=organization, created_by=actor, file_name="x.csv", headers=["email"], status=ImportJob.Status.DONE
+    ).pk
+
+
+isolation.register("job_id", _job_id)

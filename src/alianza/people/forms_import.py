@@ -1,0 +1,43 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .importing import FIELDS
+from .models import ImportJob
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel (.xlsx) file"), help_text=_("The first row must name the columns."))
+    on_match = forms.ChoiceField(
+        label=_("People already in your contacts (same e-mail or phone)"),
+        choices=ImportJob.OnMatch.choices,
+        initial=ImportJob.OnMatch.SKIP,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 200 MB. Split it in parts."))
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file: which field it fills, or nothing."""
+
+    def __init__(self, *args: Any, headers: list[str], initial_mapping: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— do not import —")), *FIELDS.items()]
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or _("Column %(n)s") % {"n": index + 1},
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(str(index), ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {name.removeprefix("col_"): value for name, value in self.cleaned_data.items() if value}

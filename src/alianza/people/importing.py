@@ -1,0 +1,602 @@
+"""Importing people from CSV or XLSX files.
+
+The file is read as a stream (UTF-8 with or without BOM, or Windows-1252/Latin-1; `,` `;` or
+tab delimited; XLSX through openpyxl's read-only mode), so memory does not grow with its size,
+apart from the set of contact points seen in the file (for in-file duplicates). Every data row
+ends in exactly one of: created, updated, skipped, rejected — the four counts always add up to
+the rows in the file (blank lines are not rows). A bad row never stops the import: it is kept
+with its reason, for download. Rows are written in batches, each batch in its own transaction
+together with the job's progress, so a retried task resumes where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_scopes import scope
+
+from alianza.core.audit import log_action
+from alianza.core.models import Organization, User
+
+from .contact import DEFAULT_REGION
+from .models import ImportColumnChoice, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone, Tag
+
+BATCH_SIZE = 2000
+PREVIEW_ROWS = 10
+
+# Person fields a column can be mapped to.
+FIELDS: dict[str, Any] = {
+    "given_name": gettext_lazy("Given name"),
+    "family_name": gettext_lazy("Family name"),
+    "full_name": gettext_lazy("Full name (split at the last space)"),
+    "preferred_name": gettext_lazy("Preferred name"),
+    "pronouns": gettext_lazy("Pronouns"),
+    "preferred_language": gettext_lazy("Preferred language"),
+    "email": gettext_lazy("E-mail"),
+    "phone": gettext_lazy("Phone"),
+    "street": gettext_lazy("Street address"),
+    "city": gettext_lazy("City"),
+    "county": gettext_lazy("County"),
+    "state": gettext_lazy("State"),
+    "zip_code": gettext_lazy("ZIP code"),
+    "tags": gettext_lazy("Tags (separated by commas)"),
+    "notes": gettext_lazy("Notes"),
+}
+
+# Header words that suggest a field (English, Spanish, Portuguese, French, Haitian Creole).
+SYNONYMS = {
+    "given_name": ["first name", "firstname", "given name", "nombre", "nombres", "primeiro nome", "prenom", "non"],
+    "family_name": ["last name", "lastname", "surname", "family name", "apellido", "apellidos", "sobrenome", "nom",
+                    "siyati"],
+    "full_name": ["name", "full name", "nombre completo", "nome", "nome completo"],
+    "preferred_name": ["preferred name", "nickname", "apodo"],
+    "pronouns": ["pronouns", "pronombres"],
+    "preferred_language": ["language", "preferred language", "idioma", "lengua", "langue", "lang"],
+    "email": ["email", "e mail", "email address", "correo", "correo electronico", "courriel", "imel"],
+    "phone": ["phone", "phone number", "mobile", "cell", "cell phone", "telefono", "celular", "movil", "telefone",
+              "telephone", "whatsapp"],
+    "street": ["address", "street", "street address", "address 1", "direccion", "endereco", "adresse"],
+    "city": ["city", "ciudad", "cidade", "ville", "town"],
+    "county": ["county", "condado"],
+    "state": ["state", "estado", "province"],
+    "zip_code": ["zip", "zip code", "zipcode", "postal code", "codigo postal", "cep", "code postal"],
+    "tags": ["tags", "etiquetas", "labels"],
+    "notes": ["notes", "notas", "note", "comments", "comentarios"],
+}  # fmt: skip
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (not a CSV or XLSX, or empty); the message is shown."""
+
+
+def _simplify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+_SYNONYM_INDEX = {_simplify(word): name for name, words in SYNONYMS.items() for word in words}
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _detect_encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"  # Excel's "CSV" on Windows; a superset of Latin-1's printable characters
+    return "utf-8"
+
+
+def _is_xlsx(path: Path) -> bool:
+    return zipfile.is_zipfile(path)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_rows(path: Path) -> Iterator[list[str]]:
+    """Every row of the file (the header first) as a list of stripped, NFC-normalised texts."""
+    if _is_xlsx(path):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise ImportFileError(_("This spreadsheet cannot be read: %(error)s") % {"error": exc}) from exc
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                yield [unicodedata.normalize("NFC", _cell_text(v)).strip() for v in row]
+        finally:
+            workbook.close()
+        return
+    encoding = _detect_encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        sample = fh.read(64 * 1024)
+        fh.seek(0)
+        if "\0" in sample:
+            raise ImportFileError(_("This is not a CSV or XLSX file."))
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        for row in csv.reader(fh, dialect):
+            yield [unicodedata.normalize("NFC", cell).strip() for cell in row]
+
+
+def _data_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number in the file, cells) of every non-blank row after the header."""
+    rows = read_rows(path)
+    next(rows, None)
+    for number, row in enumerate(rows, start=2):
+        if any(row):
+            yield number, row
+
+
+def file_header(path: Path) -> list[str]:
+    try:
+        header = next(read_rows(path), None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ImportFileError(_("This file cannot be read as CSV: %(error)s") % {"error": exc}) from exc
+    if not header or not any(header):
+        raise ImportFileError(_("The file is empty, or its first row has no column names."))
+    return header
+
+
+# --- Mapping ------------------------------------------------------------------------------------
+
+
+def mapping_suggest(*, organization: Organization, headers: list[str]) -> dict[str, str]:
+    """Column index → field: what this organization chose last time for the same header, else
+    a known synonym. Each field is used once."""
+    with scope(organization=organization):
+        remembered = dict(ImportColumnChoice.objects.values_list("header", "field"))
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        key = _simplify(header)
+        choice = remembered.get(key) or _SYNONYM_INDEX.get(key)
+        if choice and (choice == "ignore" or choice not in used):
+            mapping[str(index)] = choice
+            used.add(choice)
+    return {k: v for k, v in mapping.items() if v != "ignore"}
+
+
+def mapping_remember(*, organization: Organization, headers: list[str], mapping: dict[str, str]) -> None:
+    with scope(organization=organization):
+        for index, header in enumerate(headers):
+            key = _simplify(header)
+            if key:
+                ImportColumnChoice.objects.update_or_create(
+                    organization=organization, header=key, defaults={"field": mapping.get(str(index), "ignore")}
+                )
+
+
+# --- Validating one row ---------------------------------------------------------------------------
+
+EMAIL_FAST = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
+NANP_FAST = re.compile(r"^[2-9][0-9]{2}[2-9][0-9]{6}$")
+
+
+def _email(raw: str) -> str | None:
+    email = raw.strip().lower()
+    if EMAIL_FAST.match(email):
+        return email
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:  # the fast pattern is conservative; Django's validator is the authority
+        validate_email(email)
+    except ValidationError:
+        return None
+    return email
+
+
+def _phone(raw: str) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    if not raw.strip().startswith("+"):
+        if len(digits) == 11 and digits.startswith("1"):
+            digits = digits[1:]
+        if len(digits) == 10 and NANP_FAST.match(digits) and DEFAULT_REGION == "US":
+            return "+1" + digits
+    try:
+        number = phonenumbers.parse(raw, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _language_index() -> dict[str, str]:
+    from django.utils.translation import get_language_info
+
+    index: dict[str, str] = {}
+    for code, name in settings.ALL_LANGUAGES:
+        info = get_language_info(code)
+        for label in (code, str(name), info["name"], info["name_local"], code.split("-")[0]):
+            index[_simplify(label)] = code
+    index.update(
+        {
+            _simplify(k): v
+            for k, v in {
+                "espanol": "es",
+                "spanish": "es",
+                "creole": "ht",
+                "kreyol": "ht",
+                "chinese": "zh-hans",
+                "mandarin": "zh-hans",
+                "cantonese": "zh-hant",
+            }.items()
+        }
+    )
+    return index
+
+
+FIELD_LIMITS: dict[str, int] = {
+    f.name: f.max_length for f in Person._meta.concrete_fields if f.max_length is not None
+}
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, str] = field(default_factory=dict)
+    email: str = ""
+    phone: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+def row_validate(number: int, cells: list[str], mapping: dict[str, str], languages: dict[str, str]) -> Row | str:
+    """A clean ``Row``, or the reason (translated) the row is rejected."""
+    raw = {f: cells[int(i)] if int(i) < len(cells) else "" for i, f in mapping.items()}
+    row = Row(number=number)
+    if raw.get("full_name"):
+        first, _sep, last = raw.pop("full_name").rpartition(" ")
+        raw.setdefault("given_name", first or last)
+        raw.setdefault("family_name", last if first else "")
+        if not raw["given_name"] or raw["given_name"] == raw.get("family_name"):
+            raw["family_name"] = "" if not first else raw["family_name"]
+    raw.pop("full_name", None)
+    if raw.get("email"):
+        email = _email(raw["email"])
+        if email is None:
+            return _("“%(value)s” is not a valid e-mail address.") % {"value": raw["email"][:100]}
+        row.email = email
+    if raw.get("phone"):
+        phone = _phone(raw["phone"])
+        if phone is None:
+            return _("“%(value)s” is not a valid phone number.") % {"value": raw["phone"][:100]}
+        row.phone = phone
+    if not (row.email or row.phone):
+        return _("No e-mail address or phone number.")
+    language = raw.get("preferred_language", "")
+    if language:
+        code = languages.get(_simplify(language))
+        if code is None:
+            return _("“%(value)s” is not a language we know.") % {"value": language[:50]}
+        raw["preferred_language"] = code
+    row.tags = [t.strip()[:80] for t in raw.pop("tags", "").split(",") if t.strip()]
+    for name, value in raw.items():
+        if name in ("email", "phone"):
+            continue
+        limit = FIELD_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            return _("The %(field)s is longer than %(limit)s characters.") % {
+                "field": FIELDS[name],
+                "limit": limit,
+            }
+        row.values[name] = value
+    return row
+
+
+def preview(*, job: ImportJob, path: Path, mapping: dict[str, str]) -> list[tuple[int, list[str], str]]:
+    """The first rows as (row number, cells, problem or "") for the mapping page."""
+    languages = _language_index()
+    shown = []
+    for number, cells in _data_rows(path):
+        result = row_validate(number, cells, mapping, languages)
+        shown.append((number, cells, result if isinstance(result, str) else ""))
+        if len(shown) >= PREVIEW_ROWS:
+            break
+    return shown
+
+
+# --- The operations ------------------------------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def import_job_create(
+    *, organization: Organization, actor: User | None, file_name: str, chunks: Iterator[bytes], on_match: str
+) -> ImportJob:
+    """Store the upload (readable by the app only) and read its header."""
+    stored = upload_dir() / f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:8]}"
+    with open(stored, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    stored.chmod(0o600)
+    try:
+        headers = file_header(stored)
+    except ImportFileError:
+        stored.unlink(missing_ok=True)
+        raise
+    with transaction.atomic(), scope(organization=organization):
+        job = ImportJob(
+            organization=organization,
+            created_by=actor,
+            file_name=file_name[:255],
+            stored_path=str(stored),
+            headers=headers,
+            on_match=on_match,
+        )
+        job.mapping = mapping_suggest(organization=organization, headers=headers)
+        job.full_clean()
+        job.save()
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="people.import_job.uploaded",
+            obj=job,
+            data={"columns": len(headers)},
+        )
+    return job
+
+
+def import_job_start(*, job: ImportJob, actor: User | None, mapping: dict[str, str], enqueue: bool = True) -> ImportJob:
+    """Fix the mapping (remembered for next time) and queue the import (or leave it to the
+    caller to run, for the command)."""
+    from .tasks import people_import_run
+
+    unknown = set(mapping.values()) - set(FIELDS)
+    if unknown:
+        raise ImportFileError(_("Choose fields from the list."))
+    values = list(mapping.values())
+    if len(values) != len(set(values)):
+        raise ImportFileError(_("Each field can take one column only."))
+    if not {"email", "phone"} & set(values):
+        raise ImportFileError(_("Choose the column with e-mail addresses or the one with phone numbers."))
+    with transaction.atomic(), scope(organization=job.organization):
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportJob.Status.DRAFT:
+            raise ImportFileError(_("This import has already started."))
+        job.mapping = mapping
+        job.status = ImportJob.Status.QUEUED
+        job.save(update_fields=["mapping", "status"])
+        mapping_remember(organization=job.organization, headers=job.headers, mapping=mapping)
+        log_action(
+            actor=actor,
+            organization=job.organization,
+            action="people.import_job.started",
+            obj=job,
+            data={"fields": sorted(values), "on_match": job.on_match},
+        )
+        if enqueue:
+            transaction.on_commit(
+                lambda: people_import_run.enqueue(job_id=job.pk, organization_id=str(job.organization_id))
+            )
+    return job
+
+
+@dataclass
+class _Batch:
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def import_job_run(*, job: ImportJob) -> ImportJob:
+    """Import every row (resuming after ``rows_done``). Called by the task and the command."""
+    organization = job.organization
+    path = Path(job.stored_path)
+    languages = _language_index()
+    with scope(organization=organization):
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+        if job.rows_total is None:
+            total = sum(1 for _row in _data_rows(path))
+            ImportJob.objects.filter(pk=job.pk).update(rows_total=total)
+        seen: dict[str, int] = {}  # contact point → person id, for duplicates inside the file
+        batch: list[tuple[int, list[str]]] = []
+        position = 0
+        for number, cells in _data_rows(path):
+            position += 1
+            if position <= job.rows_done:
+                continue  # done by an earlier run of this job
+            batch.append((number, cells))
+            if len(batch) >= BATCH_SIZE:
+                _import_batch(job, batch, languages, seen)
+                batch = []
+        if batch:
+            _import_batch(job, batch, languages, seen)
+        job.refresh_from_db()
+        path.unlink(missing_ok=True)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, finished_at=timezone.now(), stored_path=""
+        )
+        job.refresh_from_db()
+        log_action(
+            actor=job.created_by,
+            organization=organization,
+            action="people.import_job.finished",
+            obj=job,
+            data={
+                "rows": job.rows_total,
+                "created": job.created,
+                "updated": job.updated,
+                "skipped": job.skipped,
+                "rejected": job.rejected,
+            },
+        )
+    return job
+
+
+def _import_batch(
+    job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[str, str], seen: dict[str, int]
+) -> None:
+    organization = job.organization
+    rows: list[Row] = []
+    rejections: list[ImportRejection] = []
+    for number, cells in batch:
+        result = row_validate(number, cells, job.mapping, languages)
+        if isinstance(result, str):
+            rejections.append(
+                ImportRejection(
+                    organization=organization, job=job, row_number=number, reason=result[:300], values=cells
+                )
+            )
+        else:
+            rows.append(result)
+    emails = {r.email for r in rows if r.email}
+    phones = {r.phone for r in rows if r.phone}
+    existing: dict[str, int] = {}
+    existing.update(PersonEmail.objects.filter(email__in=emails).values_list("email", "person_id"))
+    existing.update(PersonPhone.objects.filter(number__in=phones).values_list("number", "person_id"))
+    created = updated = skipped = 0
+    new_rows: list[tuple[Row, bool]] = []  # (row, possible duplicate)
+    updates: dict[int, Row] = {}
+    for row in rows:
+        match = next(
+            (existing.get(k) or seen.get(k) for k in (row.email, row.phone) if k and (existing.get(k) or seen.get(k))),
+            None,
+        )
+        if match is None:
+            new_rows.append((row, False))
+            for key in (row.email, row.phone):
+                if key:
+                    seen[key] = -1  # claimed by a row of this batch; the id is filled in below
+        elif job.on_match == ImportJob.OnMatch.SKIP:
+            skipped += 1
+        elif job.on_match == ImportJob.OnMatch.UPDATE and match != -1:
+            updates[match] = row
+            updated += 1
+        elif job.on_match == ImportJob.OnMatch.UPDATE:
+            skipped += 1  # a second row for someone this batch is creating: the first one wins
+        else:
+            new_rows.append((row, True))
+    with transaction.atomic():
+        people = [
+            Person(organization=organization, **{"preferred_language": "en", **row.values}) for row, _dup in new_rows
+        ]
+        Person.objects.bulk_create(people, batch_size=1000)
+        contact_emails, contact_phones = [], []
+        for person, (row, duplicate) in zip(people, new_rows, strict=True):
+            if duplicate:
+                continue  # its contact points belong to the person it duplicates
+            if row.email:
+                contact_emails.append(PersonEmail(organization=organization, person=person, email=row.email))
+                seen[row.email] = person.pk
+            if row.phone:
+                contact_phones.append(PersonPhone(organization=organization, person=person, number=row.phone))
+                seen[row.phone] = person.pk
+        PersonEmail.objects.bulk_create(contact_emails, batch_size=1000)
+        PersonPhone.objects.bulk_create(contact_phones, batch_size=1000)
+        created = len(people)
+        _tag(
+            organization,
+            people,
+            [row for row, _dup in new_rows],
+            duplicates=[p for p, (_r, dup) in zip(people, new_rows, strict=True) if dup],
+        )
+        for person in Person.objects.filter(pk__in=updates):
+            row = updates[person.pk]
+            for name, value in row.values.items():
+                if value:
+                    setattr(person, name, value)
+            person.updated_at = timezone.now()
+            person.save()
+            if row.email and not person.emails.filter(email=row.email).exists():
+                PersonEmail.objects.get_or_create(
+                    organization=organization, person=person, email=row.email, defaults={"is_primary": False}
+                )
+            if row.phone and not person.phones.filter(number=row.phone).exists():
+                PersonPhone.objects.get_or_create(
+                    organization=organization, person=person, number=row.phone, defaults={"is_primary": False}
+                )
+        ImportRejection.objects.bulk_create(rejections, batch_size=1000)
+        job_now = ImportJob.objects.select_for_update().get(pk=job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=job_now.rows_done + len(batch),
+            created=job_now.created + created,
+            updated=job_now.updated + updated,
+            skipped=job_now.skipped + skipped,
+            rejected=job_now.rejected + len(rejections),
+        )
+
+
+def _tag(organization: Organization, people: list[Person], rows: list[Row], *, duplicates: list[Person]) -> None:
+    names = {name for row in rows for name in row.tags}
+    if duplicates:
+        names.add(str(_("possible duplicate")))
+    if not names:
+        return
+    for name in names:
+        Tag.objects.get_or_create(organization=organization, name=name)
+    tags = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    through = Person.tags.through
+    links = [
+        through(person_id=p.pk, tag_id=tags[name]) for p, row in zip(people, rows, strict=True) for name in row.tags
+    ]
+    links += [through(person_id=p.pk, tag_id=tags[str(_("possible duplicate"))]) for p in duplicates]
+    through.objects.bulk_create(links, ignore_conflicts=True, batch_size=1000)
+
+
+def rejected_rows_csv(*, job: ImportJob, actor: User) -> Iterator[str]:
+    """The rejected rows with their reasons, as CSV lines (an export: audited)."""
+    log_action(
+        actor=actor,
+        organization=job.organization,
+        action="people.import_job.rejections_exported",
+        obj=job,
+        data={"rows": job.rejected},
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return value
+
+    writer.writerow([_("Row"), _("Reason"), *job.headers])
+    yield "\ufeff" + flush()  # a BOM, so Excel opens accented names correctly
+    with scope(organization=job.organization):
+        for rejection in ImportRejection.objects.filter(job=job).iterator(chunk_size=2000):
+            writer.writerow([rejection.row_number, rejection.reason, *rejection.values])
+            yield flush()

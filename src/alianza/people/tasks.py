@@ -1,0 +1,23 @@
+from django_scopes import scope
+from django_tasks import task
+
+from alianza.core.models import Organization
+
+from .models import ImportJob
+
+
+@task()
+def people_import_run(*, job_id: int, organization_id: str) -> str:
+    """Run a queued import. Safe to retry: it resumes after the rows already done."""
+    from .importing import import_job_run
+
+    organization = Organization.objects.get(pk=organization_id)
+    with scope(organization=organization):
+        job = ImportJob.objects.get(pk=job_id)
+        if job.status == ImportJob.Status.DONE:
+            return job.status
+        try:
+            return import_job_run(job=job).status
+        except Exception as exc:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=str(exc)[:2000])
+            raise

@@ -1,0 +1,249 @@
+"""Importing people: every edge case the People issue names, each in its own test. The counts
+always add up to the rows in the file, a bad row never stops the import, nothing accepted is lost."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_scopes import scope
+
+from alianza.core.models import AuditEvent
+from alianza.people.importing import ImportFileError, import_job_create, import_job_run, import_job_start
+from alianza.people.models import ImportJob, ImportRejection, Person, PersonEmail, PersonPhone
+from alianza.people.tests.factories import make_person
+
+
+def run(org, actor, content: bytes, *, name="people.csv", on_match="skip", mapping=None) -> ImportJob:
+    job = import_job_create(organization=org, actor=actor, file_name=name, chunks=iter([content]), on_match=on_match)
+    with scope(organization=org):
+        job = import_job_start(job=job, actor=actor, mapping=mapping or job.mapping, enqueue=False)
+        return import_job_run(job=job)
+
+
+def counts(job):
+    return (job.rows_total, job.created, job.updated, job.skipped, job.rejected)
+
+
+def people(org):
+    with scope(organization=org):
+        return sorted((p.given_name, p.family_name) for p in Person.objects.all())
+
+
+BASIC = (
+    "First name,Last name,Email,Phone,ZIP\n"
+    "Rosa,Lima,rosa@example.org,(512) 555-0147,78701\n"
+    "Luis,Ortiz,,512.555.0148,78702\n"
+)
+
+
+def test_it_imports_and_maps_columns_by_their_names(org_a, owner):
+    job = run(org_a, owner, BASIC.encode())
+    assert counts(job) == (2, 2, 0, 0, 0)
+    assert people(org_a) == [("Luis", "Ortiz"), ("Rosa", "Lima")]
+    with scope(organization=org_a):
+        assert set(PersonPhone.objects.values_list("number", flat=True)) == {"+15125550147", "+15125550148"}
+        assert Person.objects.get(given_name="Rosa").zip_code == "78701"
+    assert job.status == ImportJob.Status.DONE
+
+
+def test_utf8_with_a_bom(org_a, owner):
+    job = run(org_a, owner, "\ufeffNombre,Apellido,Correo\nMaría,Núñez,maria@example.org\n".encode())
+    assert counts(job) == (1, 1, 0, 0, 0)
+    assert people(org_a) == [("María", "Núñez")]
+
+
+def test_windows_1252(org_a, owner):
+    job = run(org_a, owner, "Nombre;Apellido;Correo\nJosé;Peña;jose@example.org\n".encode("cp1252"))
+    assert people(org_a) == [("José", "Peña")]
+    assert job.created == 1
+
+
+def test_semicolons_and_tabs(org_a, owner):
+    run(org_a, owner, b"email;first name\na@example.org;Ana\n")
+    run(org_a, owner, b"email\tfirst name\nb@example.org\tBea\n")
+    assert people(org_a) == [("Ana", ""), ("Bea", "")]
+
+
+def test_blank_lines_are_not_rows(org_a, owner):
+    job = run(org_a, owner, b"email\n\na@example.org\n,\n\n b@example.org \n\n")
+    assert counts(job) == (2, 2, 0, 0, 0)
+
+
+def test_extra_columns_are_ignored(org_a, owner):
+    job = run(org_a, owner, b"email,favourite colour,first name\na@example.org,blue,Ana\n")
+    assert counts(job) == (1, 1, 0, 0, 0)
+
+
+def test_short_rows_are_padded(org_a, owner):
+    job = run(org_a, owner, b"email,first name,city\na@example.org\n")
+    assert counts(job) == (1, 1, 0, 0, 0)
+
+
+def test_it_rejects_rows_without_contact_point(org_a, owner):
+    job = run(org_a, owner, b"first name,email\nAna,\nBea,bea@example.org\n")
+    assert counts(job) == (2, 1, 0, 0, 1)
+    with scope(organization=org_a):
+        rejection = ImportRejection.objects.get()
+    assert (rejection.row_number, rejection.reason, rejection.values) == (
+        2,
+        "No e-mail address or phone number.",
+        ["Ana", ""],
+    )
+
+
+def test_bad_emails_phones_and_languages_are_rejected_with_the_reason(org_a, owner):
+    job = run(
+        org_a, owner, b"email,phone,language\nnot-an-email,,\n,123,\nc@example.org,,Klingon\nd@example.org,,Spanish\n"
+    )
+    assert counts(job) == (4, 1, 0, 0, 3)
+    with scope(organization=org_a):
+        reasons = list(ImportRejection.objects.values_list("reason", flat=True))
+        assert Person.objects.get().preferred_language == "es"
+    assert reasons == [
+        "“not-an-email” is not a valid e-mail address.",
+        "“123” is not a valid phone number.",
+        "“Klingon” is not a language we know.",
+    ]
+
+
+def test_excel_files_with_dates_and_numbers(org_a, owner):
+    import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Phone", "Notes"])
+    sheet.append(["Ana María Soto", 5125550147, datetime.datetime(2026, 3, 1)])
+    sheet.append([None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = run(org_a, owner, buffer.getvalue(), name="people.xlsx")
+    assert counts(job) == (1, 1, 0, 0, 0)
+    with scope(organization=org_a):
+        person = Person.objects.get()
+        assert (person.given_name, person.family_name, person.notes) == ("Ana María", "Soto", "2026-03-01")
+        assert person.phones.get().number == "+15125550147"
+
+
+def test_matches_are_skipped_updated_or_added_as_possible_duplicates(org_a, owner):
+    make_person(org_a, given_name="Old", family_name="Name", email="rosa@example.org", city="Austin")
+    content = b"email,first name,city\nrosa@example.org,Rosa,\n"
+    assert counts(run(org_a, owner, content, on_match="skip")) == (1, 0, 0, 1, 0)
+    assert counts(run(org_a, owner, content, on_match="update")) == (1, 0, 1, 0, 0)
+    with scope(organization=org_a):
+        person = PersonEmail.objects.get(email="rosa@example.org").person
+        assert (person.given_name, person.city) == ("Rosa", "Austin")  # empty cells keep what we had
+    assert counts(run(org_a, owner, content, on_match="create")) == (1, 1, 0, 0, 0)
+    with scope(organization=org_a):
+        duplicate = Person.objects.exclude(pk=person.pk).get()
+        assert [t.name for t in duplicate.tags.all()] == ["possible duplicate"]
+        assert PersonEmail.objects.filter(email="rosa@example.org").count() == 1
+
+
+def test_duplicates_inside_the_file(org_a, owner):
+    job = run(org_a, owner, b"email,phone\na@example.org,\nA@EXAMPLE.ORG,\n,5125550147\nb@example.org,(512) 555-0147\n")
+    assert counts(job) == (4, 2, 0, 2, 0)
+
+
+def test_tags_are_created_and_linked(org_a, owner):
+    run(org_a, owner, b'email,tags\na@example.org,"volunteer, rapid response"\n')
+    with scope(organization=org_a):
+        assert sorted(Person.objects.get().tags.values_list("name", flat=True)) == ["rapid response", "volunteer"]
+
+
+def test_the_mapping_is_remembered_for_the_next_file(org_a, owner):
+    job = import_job_create(
+        organization=org_a,
+        actor=owner,
+        file_name="a.csv",
+        chunks=iter([b"Correo-e,Quien\nx@example.org,Ana\n"]),
+        on_match="skip",
+    )
+    assert job.mapping == {}
+    with scope(organization=org_a):
+        import_job_start(job=job, actor=owner, mapping={"0": "email", "1": "given_name"}, enqueue=False)
+    again = import_job_create(
+        organization=org_a,
+        actor=owner,
+        file_name="b.csv",
+        chunks=iter([b"Quien,Correo-e\nBea,y@example.org\n"]),
+        on_match="skip",
+    )
+    assert again.mapping == {"0": "given_name", "1": "email"}
+
+
+def test_a_file_that_is_not_a_table_is_refused_clearly(org_a, owner):
+    for content in (b"", b"\x00\x01\x02binary", b"\n\n"):
+        with pytest.raises(ImportFileError):
+            import_job_create(
+                organization=org_a, actor=owner, file_name="x.csv", chunks=iter([content]), on_match="skip"
+            )
+
+
+def test_the_mapping_needs_a_contact_column(org_a, owner):
+    job = import_job_create(
+        organization=org_a, actor=owner, file_name="a.csv", chunks=iter([b"first name\nAna\n"]), on_match="skip"
+    )
+    with scope(organization=org_a), pytest.raises(ImportFileError, match="e-mail addresses or the one with phone"):
+        import_job_start(job=job, actor=owner, mapping={"0": "given_name"}, enqueue=False)
+
+
+def test_a_retried_run_resumes_without_doubling(org_a, owner, monkeypatch):
+    from alianza.people import importing
+
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    content = "email\n" + "".join(f"p{n}@example.org\n" for n in range(5))
+    job = import_job_create(
+        organization=org_a, actor=owner, file_name="a.csv", chunks=iter([content.encode()]), on_match="skip"
+    )
+    with scope(organization=org_a):
+        job = import_job_start(job=job, actor=owner, mapping=job.mapping, enqueue=False)
+        calls = {"n": 0}
+        real = importing._import_batch
+
+        def fail_on_second(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("worker killed")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(importing, "_import_batch", fail_on_second)
+        with pytest.raises(RuntimeError):
+            import_job_run(job=job)
+        monkeypatch.setattr(importing, "_import_batch", real)
+        job.refresh_from_db()
+        assert job.rows_done == 2
+        job = import_job_run(job=job)
+        assert counts(job) == (5, 5, 0, 0, 0)
+        assert Person.objects.count() == 5
+
+
+def test_the_upload_is_deleted_when_the_import_ends(org_a, owner):
+    job = import_job_create(
+        organization=org_a, actor=owner, file_name="a.csv", chunks=iter([BASIC.encode()]), on_match="skip"
+    )
+    stored = Path(job.stored_path)
+    assert stored.exists() and oct(stored.stat().st_mode & 0o777) == "0o600"
+    with scope(organization=org_a):
+        import_job_run(job=import_job_start(job=job, actor=owner, mapping=job.mapping, enqueue=False))
+    assert not stored.exists()
+
+
+def test_the_audit_trail_has_counts_not_people(org_a, owner):
+    run(org_a, owner, BASIC.encode())
+    with scope(organization=org_a):
+        finished = AuditEvent.objects.get(action="people.import_job.finished")
+    assert finished.data == {"rows": 2, "created": 2, "updated": 0, "skipped": 0, "rejected": 0}
+
+
+def test_the_command_prints_the_same_summary(org_a, owner, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"email,first name\na@example.org,Ana\nbroken,Bea\n")
+    out = io.StringIO()
+    call_command("import_people", str(path), "--org", "org-a", stdout=out)
+    assert "2 rows: 1 created, 0 updated, 0 skipped, 1 rejected" in out.getvalue()
+    with pytest.raises(CommandError, match="No organization"):
+        call_command("import_people", str(path), "--org", "nope", stdout=io.StringIO())
