@@ -15,7 +15,15 @@ from alianza.core.models import Organization, User
 from alianza.core.permissions import Role
 from alianza.core.tests import factories  # noqa: F401 — registers the core isolation factories
 from alianza.core.tests.factories import make_membership, make_organization, make_user
+from alianza.network.tests import factories as network_factories  # noqa: F401 — and the network ones
 from alianza.people.tests import factories as people_factories  # noqa: F401 — and the people ones
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in an ``e2e`` folder is a browser test (``-m "not e2e"`` leaves them out)."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(autouse=True)

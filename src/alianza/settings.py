@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Before allauth, so our templates (layout, e-mails) override allauth's.
     "alianza.core",
+    "alianza.network",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("alianza.core.urls")),
+    path("", include("alianza.network.urls")),
     path("", include("alianza.people.urls")),
 ]

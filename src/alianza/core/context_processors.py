@@ -19,7 +19,7 @@ def alianza(request: HttpRequest) -> dict[str, Any]:
         "can": {p.code.replace(":", "_"): has_permission(request, p.code) for p in permissions.all_permissions()}
         if organization is not None
         else {},
-        "staff_menu": navigation.items_for(organization_slug=organization.slug, role=membership.role)
+        "staff_menu": navigation.items_for(organization=organization, role=membership.role)
         if organization is not None and membership is not None
         else [],
         "ALIANZA_LANGUAGES": settings.LANGUAGES,

@@ -3,6 +3,7 @@ staff in every role, profile text in English and Spanish. Loading twice changes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -146,6 +147,16 @@ def _user(email: str) -> User:
     return user
 
 
+# Apps above core add their own demo data: a function run after the organizations and staff
+# exist, registered in AppConfig.ready(). Each must be safe to run again.
+_extra_steps: list[Callable[[], None]] = []
+
+
+def register_step(step: Callable[[], None]) -> None:
+    if step not in _extra_steps:
+        _extra_steps.append(step)
+
+
 @scopes_disabled()
 def demo_load() -> list[tuple[str, str, str]]:
     """Create or complete the demo coalition. Returns (organization, e-mail, role) rows."""
@@ -187,4 +198,6 @@ def demo_load() -> list[tuple[str, str, str]]:
                         data={"role": role, "source": "demo"},
                     )
                 rows.append((org.name, email, membership.get_role_display()))
+        for step in _extra_steps:
+            step()
     return rows

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.functional import Promise
 
 from . import permissions
+
+if TYPE_CHECKING:
+    from .models import Organization
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,8 @@ class NavItem:
     url_name: str  # takes the organization's slug as ``org``
     permission: str
     order: int = 100
+    # For sections that exist in some organizations only (e.g. the hub's network pages).
+    shown_in: Callable[[Organization], bool] | None = None
 
 
 _items: list[NavItem] = []
@@ -28,7 +35,11 @@ def register(item: NavItem) -> None:
         _items.append(item)
 
 
-def items_for(*, organization_slug: str, role: str) -> list[tuple[str, str]]:
-    """(label, url) of every section this role may open, in menu order."""
-    visible = [i for i in sorted(_items, key=lambda i: i.order) if permissions.role_has(role, i.permission)]
-    return [(str(i.label), reverse(i.url_name, kwargs={"org": organization_slug})) for i in visible]
+def items_for(*, organization: Organization, role: str) -> list[tuple[str, str]]:
+    """(label, url) of every section this role may open here, in menu order."""
+    visible = [
+        i
+        for i in sorted(_items, key=lambda i: i.order)
+        if permissions.role_has(role, i.permission) and (i.shown_in is None or i.shown_in(organization))
+    ]
+    return [(str(i.label), reverse(i.url_name, kwargs={"org": organization.slug})) for i in visible]

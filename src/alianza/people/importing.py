@@ -267,9 +267,7 @@ def _language_index() -> dict[str, str]:
     return index
 
 
-FIELD_LIMITS: dict[str, int] = {
-    f.name: f.max_length for f in Person._meta.concrete_fields if f.max_length is not None
-}
+FIELD_LIMITS: dict[str, int] = {f.name: f.max_length for f in Person._meta.concrete_fields if f.max_length is not None}
 
 
 @dataclass

@@ -18,6 +18,7 @@ Factory = Callable[..., Any]
 
 _factories: dict[str, Factory] = {}
 _expected_permissions: dict[str, str] = {}
+_preparations: dict[str, Callable[[Any], Any]] = {}
 
 
 def register(kwarg: str, factory: Factory) -> None:
@@ -43,3 +44,17 @@ def expect_permission(url_name: str, code: str) -> None:
 
 def expected_permission(url_name: str) -> str | None:
     return _expected_permissions.get(url_name)
+
+
+def prepare_organizations(url_name_prefix: str, prepare: Callable[[Any], Any]) -> None:
+    """Some staff pages exist only in one kind of organization (the network pages only in the
+    hub; elsewhere they answer 404). ``prepare(organization)`` makes a test organization such an
+    organization: the isolation test calls it for both of its organizations before it requests
+    a URL whose name starts with ``url_name_prefix``, e.g. ``prepare_organizations("network:", make_hub)``."""
+    if url_name_prefix in _preparations and _preparations[url_name_prefix] is not prepare:
+        raise ValueError(f"Organizations for {url_name_prefix!r} are already prepared by another function")
+    _preparations[url_name_prefix] = prepare
+
+
+def preparations_for(url_name: str) -> list[Callable[[Any], Any]]:
+    return [prepare for prefix, prepare in _preparations.items() if url_name.startswith(prefix)]
