@@ -15,3 +15,6 @@ class PeopleConfig(AppConfig):
 
         register(NavItem(_("People"), "people:person_list", "people:view", order=10))
         register(NavItem(_("Import"), "people:import_upload", "people:import", order=11))
+        register(NavItem(_("Duplicates"), "people:duplicate_list", "people:edit", order=12))
+        register(NavItem(_("Segments"), "people:segment_list", "people:view", order=12))
+        register(NavItem(_("Lists"), "people:list_index", "people:view", order=13))

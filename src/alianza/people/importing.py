@@ -36,6 +36,7 @@ from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
 
 from .contact import DEFAULT_REGION
+from .duplicates import pair_record
 from .models import ImportColumnChoice, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone, Tag
 
 BATCH_SIZE = 2000
@@ -525,12 +526,18 @@ def _import_batch(
         PersonEmail.objects.bulk_create(contact_emails, batch_size=1000)
         PersonPhone.objects.bulk_create(contact_phones, batch_size=1000)
         created = len(people)
-        _tag(
-            organization,
-            people,
-            [row for row, _dup in new_rows],
-            duplicates=[p for p, (_r, dup) in zip(people, new_rows, strict=True) if dup],
-        )
+        duplicates = [p for p, (_r, dup) in zip(people, new_rows, strict=True) if dup]
+        _tag(organization, people, [row for row, _dup in new_rows], duplicates=duplicates)
+        for person, (row, dup) in zip(people, new_rows, strict=True):
+            known = [existing.get(k) or seen.get(k) for k in (row.email, row.phone) if k]
+            original = next((pk for pk in known if pk and pk > 0), None)
+            if dup and original:  # straight into the duplicate review queue
+                pair_record(
+                    organization=organization,
+                    ids=(original, person.pk),
+                    score=100,
+                    reasons=["same e-mail or phone (import)"],
+                )
         for person in Person.objects.filter(pk__in=updates):
             row = updates[person.pk]
             for name, value in row.values.items():

@@ -259,3 +259,110 @@ class ImportColumnChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.field}"
+
+
+class DuplicatePair(models.Model):
+    """Two people of one organization who may be the same person, found by the duplicate scan."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        DISMISSED = "dismissed", _("Not the same person")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()  # 0 to 100
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_duplicate_pair"),
+            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.score})"
+
+
+class MergeRecord(models.Model):
+    """A merge: which record was folded into which, when, by whom, and which fields were taken
+    from the merged record (names only — the values are the survivor's now)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges")
+    merged_person_id = models.PositiveBigIntegerField()
+    fields_from_merged = models.JSONField(default=list)
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_person_id} → {self.survivor_id}"
+
+
+class PeopleList(models.Model):
+    """A static list: the people someone put in it, until they are taken out (see ``lists.py``)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people_lists")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    people = models.ManyToManyField(Person, blank=True, related_name="people_lists", verbose_name=_("people"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("list")
+        verbose_name_plural = _("lists")
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_people_list_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:list_detail", kwargs={"org": self.organization.slug, "list_id": self.pk})
+
+
+class Segment(models.Model):
+    """A saved segment: filters (see ``segments.SegmentFilters``) that pick people when used, so
+    it follows the data as it changes. Messaging reuses it through ``segments.segment_people``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="segments")
+    name = models.CharField(_("name"), max_length=120)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_segment_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:segment_detail", kwargs={"org": self.organization.slug, "segment_id": self.pk})

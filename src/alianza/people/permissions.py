@@ -10,3 +10,8 @@ register(
     label="Share a person with another organization, with their consent",
 )
 register("people:import", roles={Role.ADMIN, Role.ORGANIZER}, label="Import people from a file")
+register(
+    "people:export",
+    roles={Role.ADMIN, Role.ORGANIZER},
+    label="Export people to a file (CSV, Excel): a segment, a list or a search",
+)

@@ -21,3 +21,15 @@ def people_import_run(*, job_id: int, organization_id: str) -> str:
         except Exception as exc:
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=str(exc)[:2000])
             raise
+
+
+@task()
+def people_duplicates_scan(*, organization_id: str, actor_id: int | None) -> int:
+    """Look for possible duplicates in one organization (safe to run again: known pairs stay)."""
+    from alianza.core.models import User
+
+    from .duplicates import duplicates_scan
+
+    organization = Organization.objects.get(pk=organization_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return duplicates_scan(organization=organization, actor=actor)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_import, views_staff
+from . import views_duplicates, views_export, views_import, views_lists, views_segments, views_staff
 
 app_name = "people"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         views_staff.sharing_grant_revoke_view,
         name="sharing_grant_revoke",
     ),
+    path("staff/<slug:org>/people/duplicates/", views_duplicates.duplicate_list, name="duplicate_list"),
+    path("staff/<slug:org>/people/duplicates/scan/", views_duplicates.duplicate_scan, name="duplicate_scan"),
+    path(
+        "staff/<slug:org>/people/duplicates/<int:pair_id>/", views_duplicates.duplicate_review, name="duplicate_review"
+    ),
     path("staff/<slug:org>/people/import/", views_import.import_upload, name="import_upload"),
     path("staff/<slug:org>/people/import/<int:job_id>/", views_import.import_detail, name="import_detail"),
     path("staff/<slug:org>/people/import/<int:job_id>/progress/", views_import.import_progress, name="import_progress"),
@@ -23,4 +28,28 @@ urlpatterns = [
         views_import.import_rejections,
         name="import_rejections",
     ),
+    # Static lists, saved segments, export.
+    path("staff/<slug:org>/people/lists/", views_lists.list_index, name="list_index"),
+    path("staff/<slug:org>/people/lists/new/", views_lists.list_new, name="list_new"),
+    path("staff/<slug:org>/people/lists/add/", views_lists.list_add_people, name="list_add_people"),
+    path("staff/<slug:org>/people/lists/<int:list_id>/", views_lists.list_detail, name="list_detail"),
+    path("staff/<slug:org>/people/lists/<int:list_id>/remove/", views_lists.list_remove, name="list_remove"),
+    path("staff/<slug:org>/people/lists/<int:list_id>/delete/", views_lists.list_delete, name="list_delete"),
+    path("staff/<slug:org>/people/lists/<int:list_id>/export/", views_export.list_export, name="list_export"),
+    path("staff/<slug:org>/people/segments/", views_segments.segment_list, name="segment_list"),
+    path("staff/<slug:org>/people/segments/new/", views_segments.segment_new, name="segment_new"),
+    path("staff/<slug:org>/people/segments/count/", views_segments.segment_count, name="segment_count"),
+    path("staff/<slug:org>/people/segments/<int:segment_id>/", views_segments.segment_detail, name="segment_detail"),
+    path("staff/<slug:org>/people/segments/<int:segment_id>/edit/", views_segments.segment_edit, name="segment_edit"),
+    path(
+        "staff/<slug:org>/people/segments/<int:segment_id>/delete/",
+        views_segments.segment_delete_view,
+        name="segment_delete",
+    ),
+    path(
+        "staff/<slug:org>/people/segments/<int:segment_id>/export/",
+        views_export.segment_export,
+        name="segment_export",
+    ),
+    path("staff/<slug:org>/people/export/", views_export.search_export, name="search_export"),
 ]

@@ -55,6 +55,9 @@ for _name, _code in {
     "people:person_edit": "people:edit",
     "people:person_share": "people:share",
     "people:sharing_grant_revoke": "people:share",
+    "people:duplicate_list": "people:edit",
+    "people:duplicate_scan": "people:edit",
+    "people:duplicate_review": "people:edit",
     "people:import_upload": "people:import",
     "people:import_detail": "people:import",
     "people:import_progress": "people:import",
@@ -76,3 +79,67 @@ def _job_id(*, organization: Organization, actor: User, values: dict[str, Any]) 
 
 
 isolation.register("job_id", _job_id)
+
+
+@scopes_disabled()
+def _pair_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    from alianza.people.models import DuplicatePair
+
+    a, b = sorted([make_person(organization).pk, make_person(organization).pk])
+    return DuplicatePair.objects.create(organization=organization, person_a_id=a, person_b_id=b, score=90).pk
+
+
+isolation.register("pair_id", _pair_id)
+
+
+# Static lists, saved segments, export.
+@scopes_disabled()
+def make_people_list(organization: Organization, name: str = "", people: Any = (), **fields: Any) -> Any:
+    from alianza.people.models import PeopleList
+
+    _counter["n"] += 1
+    people_list = PeopleList.objects.create(organization=organization, name=name or f"List {_counter['n']}", **fields)
+    people_list.people.add(*people)
+    return people_list
+
+
+@scopes_disabled()
+def make_segment(organization: Organization, filters: dict[str, Any] | None = None, name: str = "") -> Any:
+    from alianza.people.models import Segment
+
+    _counter["n"] += 1
+    return Segment.objects.create(
+        organization=organization, name=name or f"Segment {_counter['n']}", filters=filters or {}
+    )
+
+
+def _list_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    return int(make_people_list(organization, people=[make_person(organization)]).pk)
+
+
+def _segment_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    make_person(organization)
+    return int(make_segment(organization).pk)
+
+
+for _name, _code in {
+    "people:list_index": "people:view",
+    "people:list_new": "people:edit",
+    "people:list_add_people": "people:edit",
+    "people:list_detail": "people:view",
+    "people:list_remove": "people:edit",
+    "people:list_delete": "people:edit",
+    "people:list_export": "people:export",
+    "people:segment_list": "people:view",
+    "people:segment_new": "people:edit",
+    "people:segment_count": "people:view",
+    "people:segment_detail": "people:view",
+    "people:segment_edit": "people:edit",
+    "people:segment_delete": "people:edit",
+    "people:segment_export": "people:export",
+    "people:search_export": "people:export",
+}.items():
+    isolation.expect_permission(_name, _code)
+
+isolation.register("list_id", _list_id)
+isolation.register("segment_id", _segment_id)

@@ -11,7 +11,7 @@ from django_scopes import scope
 
 from alianza.core.models import AuditEvent
 from alianza.people.importing import ImportFileError, import_job_create, import_job_run, import_job_start
-from alianza.people.models import ImportJob, ImportRejection, Person, PersonEmail, PersonPhone
+from alianza.people.models import DuplicatePair, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone
 from alianza.people.tests.factories import make_person
 
 
@@ -141,6 +141,8 @@ def test_matches_are_skipped_updated_or_added_as_possible_duplicates(org_a, owne
         duplicate = Person.objects.exclude(pk=person.pk).get()
         assert [t.name for t in duplicate.tags.all()] == ["possible duplicate"]
         assert PersonEmail.objects.filter(email="rosa@example.org").count() == 1
+        pair = DuplicatePair.objects.get()  # waiting in the review queue
+        assert (pair.person_a, pair.person_b, pair.score) == (person, duplicate, 100)
 
 
 def test_duplicates_inside_the_file(org_a, owner):

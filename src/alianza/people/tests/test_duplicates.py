@@ -1,0 +1,138 @@
+"""Finding possible duplicates (fuzzy names in many scripts, blocked by ZIP code or city), the
+review queue, and merging field by field with a record of what was merged."""
+
+import pytest
+from django_scopes import scope
+
+from alianza.core.models import AuditEvent
+from alianza.people.duplicates import duplicates_scan, name_key
+from alianza.people.models import ConsentRecord, DuplicatePair, MergeRecord, Person, PersonEmail, SharingGrant
+from alianza.people.tests.factories import make_grant, make_person, make_tag
+
+
+def pairs(org):
+    with scope(organization=org):
+        return sorted(
+            (p.person_a.given_name, p.person_b.given_name, p.score >= 88)
+            for p in DuplicatePair.objects.select_related("person_a", "person_b")
+        )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (("José Luis", "Pérez"), ("Jose Luis", "Perez")),
+        (("Nguyễn Thị", "Lan"), ("Nguyen Thi", "Lan")),
+        (("Maria", "Gonzalez Ruiz"), ("María", "González Ruíz")),
+        (("李", "伟"), ("李", "伟")),
+        (("Ana", "Soto"), ("Soto,", "Ana")),
+    ],
+)
+def test_similar_names_in_the_same_zip_code_are_found(org_a, owner, one, other):
+    make_person(org_a, given_name=one[0], family_name=one[1], zip_code="78701")
+    make_person(org_a, given_name=other[0], family_name=other[1], zip_code="78701")
+    assert duplicates_scan(organization=org_a, actor=owner) == 1
+
+
+def test_different_people_or_places_are_not_paired(org_a, owner):
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    make_person(org_a, given_name="Luis", family_name="Ortiz", zip_code="78701")
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78702")  # another ZIP code
+    make_person(org_a, given_name="Ana", family_name="Soto", city="Dallas")
+    make_person(org_a, given_name="Ana", family_name="Sotomayor", city="Dallas")
+    assert duplicates_scan(organization=org_a, actor=owner) == 0
+
+
+def test_other_organizations_are_never_compared(org_a, org_b, owner):
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    make_person(org_b, given_name="Ana", family_name="Soto", zip_code="78701")
+    assert duplicates_scan(organization=org_a, actor=owner) == 0
+
+
+def test_a_dismissed_pair_stays_dismissed(login, member, org_a, owner):
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    duplicates_scan(organization=org_a, actor=owner)
+    with scope(organization=org_a):
+        pair = DuplicatePair.objects.get()
+    assert login(member).post(f"/staff/org-a/people/duplicates/{pair.pk}/", {"dismiss": "1"}).status_code == 302
+    assert duplicates_scan(organization=org_a, actor=owner) == 0
+    assert login(member).get("/staff/org-a/people/duplicates/").context["page"].object_list.count() == 0
+
+
+def test_the_scan_runs_as_a_task_from_the_queue_page(login, member, org_a, django_capture_on_commit_callbacks):
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(member).post("/staff/org-a/people/duplicates/scan/").status_code == 302
+    page = login(member).get("/staff/org-a/people/duplicates/")
+    assert [p.score for p in page.context["page"]] == [100]
+    with scope(organization=org_a):
+        assert AuditEvent.objects.get(action="people.duplicates.scanned").data == {"people": 2, "new_pairs": 1}
+
+
+@pytest.fixture
+def pair(org_a, org_b):
+    a = make_person(
+        org_a, given_name="Ana", family_name="Soto", zip_code="78701", email="ana@example.org", notes="Note A", city=""
+    )
+    b = make_person(
+        org_a,
+        given_name="Ana María",
+        family_name="Soto",
+        zip_code="78701",
+        phone="+15125550147",
+        notes="Note B",
+        city="Austin",
+    )
+    with scope(organization=org_a):
+        a.tags.add(make_tag(org_a, "volunteer"))
+        b.tags.add(make_tag(org_a, "donor"))
+        ConsentRecord.objects.create(organization=org_a, person=b, channel="sms", granted=True, source="form")
+    make_grant(b, org_b)
+    with scope(organization=org_a):
+        return DuplicatePair.objects.create(organization=org_a, person_a=a, person_b=b, score=90, reasons=["test"])
+
+
+def test_merge_field_by_field_keeps_everything_else(login, member, org_a, pair):
+    a, b = pair.person_a, pair.person_b
+    page = login(member).get(f"/staff/org-a/people/duplicates/{pair.pk}/")
+    assert page.status_code == 200
+    response = login(member).post(
+        f"/staff/org-a/people/duplicates/{pair.pk}/", {"merge": "1", "take_given_name": "b", "take_city": "b"}
+    )
+    assert response.status_code == 302 and response["Location"] == f"/staff/org-a/people/{a.pk}/"
+    with scope(organization=org_a):
+        survivor = Person.objects.get()
+        assert survivor.pk == a.pk
+        assert (survivor.given_name, survivor.city, survivor.zip_code) == ("Ana María", "Austin", "78701")
+        assert survivor.notes == "Note A\n---\nNote B"
+        assert sorted(PersonEmail.objects.values_list("email", flat=True)) == ["ana@example.org"]
+        assert [p.number for p in survivor.phones.all()] == ["+15125550147"]
+        assert sorted(t.name for t in survivor.tags.all()) == ["donor", "volunteer"]
+        assert ConsentRecord.objects.get().person == survivor
+        assert SharingGrant.objects.get().person == survivor  # the partner keeps its access, to the survivor
+        record = MergeRecord.objects.get()
+        assert (record.merged_person_id, record.fields_from_merged) == (b.pk, ["city", "given_name"])
+        event = AuditEvent.objects.get(action="people.person.merged")
+        assert event.data == {"merged_person": b.pk, "fields_from_merged": ["city", "given_name"]}
+        assert DuplicatePair.objects.count() == 0
+
+
+def test_an_empty_post_merges_nothing(login, member, org_a, pair):
+    response = login(member).post(f"/staff/org-a/people/duplicates/{pair.pk}/", {})
+    assert response.status_code == 400
+    with scope(organization=org_a):
+        assert Person.objects.count() == 2
+
+
+def test_a_viewer_cannot_merge_and_an_outsider_cannot_see(login, readonly_member, outsider, pair):
+    assert login(readonly_member).post(f"/staff/org-a/people/duplicates/{pair.pk}/", {"merge": "1"}).status_code == 403
+    assert login(outsider).get(f"/staff/org-a/people/duplicates/{pair.pk}/").status_code == 404
+    assert login(outsider).get(f"/staff/org-b/people/duplicates/{pair.pk}/").status_code == 404
+
+
+def test_name_keys_ignore_accents_case_and_commas():
+    assert name_key("José Luis", "PÉREZ") == name_key("jose luis", "perez")
+    assert name_key("Nguyễn", "Thị") == "nguyen thi"
+    assert name_key("", "", "Majo") == "majo"
