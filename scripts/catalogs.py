@@ -28,16 +28,31 @@ def compile_all() -> int:
     return 0
 
 
+def _placeholders_match(entry: polib.POEntry) -> bool:
+    """A translation keeps its source's placeholders. In plural entries the first form follows
+    msgid and may leave the count out ("this person"); the other forms follow msgid_plural."""
+    found = PLACEHOLDER.findall
+    if not entry.msgid_plural:
+        return not entry.msgstr or set(found(entry.msgstr)) == set(found(entry.msgid))
+    both = set(found(entry.msgid)) | set(found(entry.msgid_plural))
+    for n, text in entry.msgstr_plural.items():
+        if not text:
+            continue
+        if int(n) == 0 and not set(found(text)) <= both:
+            return False
+        if int(n) > 0 and set(found(text)) != set(found(entry.msgid_plural)):
+            return False
+    return True
+
+
 def check() -> int:
     problems: list[str] = []
     for po_path in catalogs():
         po = polib.pofile(str(po_path))
         lang = po_path.parent.parent.name
         for entry in po.translated_entries():
-            translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
-            for text in translations:
-                if text and sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(entry.msgid)):
-                    problems.append(f"{lang}: placeholders differ in {entry.msgid!r}")
+            if not _placeholders_match(entry):
+                problems.append(f"{lang}: placeholders differ in {entry.msgid!r}")
         if lang in COMPLETE:
             problems += [f"{lang}: untranslated {e.msgid!r}" for e in po.untranslated_entries()]
             problems += [f"{lang}: fuzzy {e.msgid!r}" for e in po.fuzzy_entries()]
