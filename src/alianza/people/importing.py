@@ -15,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import re
 import unicodedata
 import uuid
@@ -103,15 +104,19 @@ def _detect_encoding(path: Path) -> str:
         head = fh.read(4)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"  # Excel's "CSV" on Windows; a superset of Latin-1's printable characters
-    return "utf-8"
+        # UTF-8 if the whole file is valid UTF-8; else Windows-1252 (Excel's "CSV" on Windows) if
+        # valid as that; else Latin-1, which decodes any byte, so no file is refused for it.
+        for encoding in ("utf-8", "cp1252"):
+            fh.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk := fh.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    return "latin-1"
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -190,7 +195,7 @@ def mapping_suggest(*, organization: Organization, headers: list[str]) -> dict[s
     used: set[str] = set()
     for index, header in enumerate(headers):
         key = _simplify(header)
-        choice = remembered.get(key) or _SYNONYM_INDEX.get(key)
+        choice = remembered.get(key[:200]) or _SYNONYM_INDEX.get(key)
         if choice and (choice == "ignore" or choice not in used):
             mapping[str(index)] = choice
             used.add(choice)
@@ -200,7 +205,7 @@ def mapping_suggest(*, organization: Organization, headers: list[str]) -> dict[s
 def mapping_remember(*, organization: Organization, headers: list[str], mapping: dict[str, str]) -> None:
     with scope(organization=organization):
         for index, header in enumerate(headers):
-            key = _simplify(header)
+            key = _simplify(header)[:200]
             if key:
                 ImportColumnChoice.objects.update_or_create(
                     organization=organization, header=key, defaults={"field": mapping.get(str(index), "ignore")}
@@ -344,10 +349,33 @@ def upload_dir() -> Path:
     return path
 
 
+STALE_UPLOAD = dt.timedelta(days=1)
+
+
+def import_uploads_purge(*, organization: Organization, older_than: dt.timedelta = STALE_UPLOAD) -> int:
+    """Delete uploaded files that an import no longer needs: drafts never started and failed
+    imports, after ``older_than``. (The daily retention run will call this too.)"""
+    cutoff = timezone.now() - older_than
+    purged = 0
+    with scope(organization=organization):
+        stale = ImportJob.objects.filter(
+            status__in=[ImportJob.Status.DRAFT, ImportJob.Status.FAILED], created_at__lt=cutoff
+        ).exclude(stored_path="")
+        for job in stale:
+            Path(job.stored_path).unlink(missing_ok=True)
+            ImportJob.objects.filter(pk=job.pk).update(
+                stored_path="", status=ImportJob.Status.FAILED, error="The uploaded file was deleted after a day."
+            )
+            purged += 1
+    return purged
+
+
 def import_job_create(
     *, organization: Organization, actor: User | None, file_name: str, chunks: Iterator[bytes], on_match: str
 ) -> ImportJob:
-    """Store the upload (readable by the app only) and read its header."""
+    """Store the upload (readable by the app only) and read its header. Uploads left unused for
+    a day by this organization are deleted on the way."""
+    import_uploads_purge(organization=organization)
     stored = upload_dir() / f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:8]}"
     with open(stored, "wb") as fh:
         for chunk in chunks:
@@ -471,14 +499,11 @@ def _import_batch(
     organization = job.organization
     rows: list[Row] = []
     rejections: list[ImportRejection] = []
+    cells_of = dict(batch)
     for number, cells in batch:
         result = row_validate(number, cells, job.mapping, languages)
         if isinstance(result, str):
-            rejections.append(
-                ImportRejection(
-                    organization=organization, job=job, row_number=number, reason=result[:300], values=cells
-                )
-            )
+            rejections.append(_rejection(job, number, cells, result))
         else:
             rows.append(result)
     emails = {r.email for r in rows if r.email}
@@ -487,50 +512,55 @@ def _import_batch(
     existing.update(PersonEmail.objects.filter(email__in=emails).values_list("email", "person_id"))
     existing.update(PersonPhone.objects.filter(number__in=phones).values_list("number", "person_id"))
     created = updated = skipped = 0
-    new_rows: list[tuple[Row, bool]] = []  # (row, possible duplicate)
+    new_rows: list[tuple[Row, bool, set[str]]] = []  # (row, possible duplicate, contact points to attach)
     updates: dict[int, Row] = {}
     for row in rows:
-        match = next(
-            (existing.get(k) or seen.get(k) for k in (row.email, row.phone) if k and (existing.get(k) or seen.get(k))),
-            None,
-        )
+        owners = {key: existing.get(key) or seen.get(key) for key in (row.email, row.phone) if key}
+        free = {key for key, owner in owners.items() if not owner}
+        match = next((owner for owner in owners.values() if owner), None)
         if match is None:
-            new_rows.append((row, False))
-            for key in (row.email, row.phone):
-                if key:
-                    seen[key] = -1  # claimed by a row of this batch; the id is filled in below
+            new_rows.append((row, False, free))
         elif job.on_match == ImportJob.OnMatch.SKIP:
             skipped += 1
-        elif job.on_match == ImportJob.OnMatch.UPDATE and match != -1:
-            updates[match] = row
-            updated += 1
+            continue
         elif job.on_match == ImportJob.OnMatch.UPDATE:
-            skipped += 1  # a second row for someone this batch is creating: the first one wins
+            if match == -1:  # a second row for someone this batch is creating: the first one wins
+                skipped += 1
+                continue
+            if any(owner and owner != match for owner in owners.values()):
+                reason = _("The e-mail address and the phone number belong to two different people.")
+                rejections.append(_rejection(job, row.number, cells_of[row.number], reason))
+                continue
+            updates[match] = _combined(updates[match], row) if match in updates else row
+            updated += 1
         else:
-            new_rows.append((row, True))
+            new_rows.append((row, True, free))  # the taken contact points stay with their owner
+        for key in free:
+            seen[key] = match if match and match > 0 and job.on_match == ImportJob.OnMatch.UPDATE else -1
     with transaction.atomic():
         people = [
-            Person(organization=organization, **{"preferred_language": "en", **row.values}) for row, _dup in new_rows
+            Person(
+                organization=organization, **{"preferred_language": "en", **{k: v for k, v in row.values.items() if v}}
+            )
+            for row, _dup, _free in new_rows
         ]
         Person.objects.bulk_create(people, batch_size=1000)
         contact_emails, contact_phones = [], []
-        for person, (row, duplicate) in zip(people, new_rows, strict=True):
-            if duplicate:
-                continue  # its contact points belong to the person it duplicates
-            if row.email:
+        for person, (row, _duplicate, attach) in zip(people, new_rows, strict=True):
+            if row.email and row.email in attach:
                 contact_emails.append(PersonEmail(organization=organization, person=person, email=row.email))
                 seen[row.email] = person.pk
-            if row.phone:
+            if row.phone and row.phone in attach:
                 contact_phones.append(PersonPhone(organization=organization, person=person, number=row.phone))
                 seen[row.phone] = person.pk
         PersonEmail.objects.bulk_create(contact_emails, batch_size=1000)
         PersonPhone.objects.bulk_create(contact_phones, batch_size=1000)
         created = len(people)
-        duplicates = [p for p, (_r, dup) in zip(people, new_rows, strict=True) if dup]
-        _tag(organization, people, [row for row, _dup in new_rows], duplicates=duplicates)
-        for person, (row, dup) in zip(people, new_rows, strict=True):
+        duplicates = [p for p, (_r, dup, _f) in zip(people, new_rows, strict=True) if dup]
+        tagged = [(p, row.tags) for p, (row, _d, _f) in zip(people, new_rows, strict=True)]
+        for person, (row, dup, _attach) in zip(people, new_rows, strict=True):
             known = [existing.get(k) or seen.get(k) for k in (row.email, row.phone) if k]
-            original = next((pk for pk in known if pk and pk > 0), None)
+            original = next((pk for pk in known if pk and pk > 0 and pk != person.pk), None)
             if dup and original:  # straight into the duplicate review queue
                 pair_record(
                     organization=organization,
@@ -546,13 +576,11 @@ def _import_batch(
             person.updated_at = timezone.now()
             person.save()
             if row.email and not person.emails.filter(email=row.email).exists():
-                PersonEmail.objects.get_or_create(
-                    organization=organization, person=person, email=row.email, defaults={"is_primary": False}
-                )
+                PersonEmail.objects.create(organization=organization, person=person, email=row.email, is_primary=False)
             if row.phone and not person.phones.filter(number=row.phone).exists():
-                PersonPhone.objects.get_or_create(
-                    organization=organization, person=person, number=row.phone, defaults={"is_primary": False}
-                )
+                PersonPhone.objects.create(organization=organization, person=person, number=row.phone, is_primary=False)
+            tagged.append((person, row.tags))
+        _tag(organization, tagged, duplicates=duplicates)
         ImportRejection.objects.bulk_create(rejections, batch_size=1000)
         job_now = ImportJob.objects.select_for_update().get(pk=job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -564,25 +592,55 @@ def _import_batch(
         )
 
 
-def _tag(organization: Organization, people: list[Person], rows: list[Row], *, duplicates: list[Person]) -> None:
-    names = {name for row in rows for name in row.tags}
+def _tag(organization: Organization, tagged: list[tuple[Person, list[str]]], *, duplicates: list[Person]) -> None:
+    names = {name for _person, tags in tagged for name in tags}
     if duplicates:
         names.add(str(_("possible duplicate")))
     if not names:
         return
     for name in names:
         Tag.objects.get_or_create(organization=organization, name=name)
-    tags = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
     through = Person.tags.through
-    links = [
-        through(person_id=p.pk, tag_id=tags[name]) for p, row in zip(people, rows, strict=True) for name in row.tags
-    ]
-    links += [through(person_id=p.pk, tag_id=tags[str(_("possible duplicate"))]) for p in duplicates]
+    links = [through(person_id=p.pk, tag_id=tag_ids[name]) for p, tags in tagged for name in tags]
+    links += [through(person_id=p.pk, tag_id=tag_ids[str(_("possible duplicate"))]) for p in duplicates]
     through.objects.bulk_create(links, ignore_conflicts=True, batch_size=1000)
 
 
+def _mapped_columns(job: ImportJob) -> list[tuple[int, str]]:
+    return [
+        (int(i), job.headers[int(i)] if int(i) < len(job.headers) else str(i)) for i in sorted(job.mapping, key=int)
+    ]
+
+
+def _rejection(job: ImportJob, number: int, cells: list[str], reason: str) -> ImportRejection:
+    """Only the mapped columns are kept (collect the minimum), encrypted, for the download."""
+    mapped = {header: cells[i] if i < len(cells) else "" for i, header in _mapped_columns(job)}
+    return ImportRejection(
+        organization=job.organization,
+        job=job,
+        row_number=number,
+        reason=reason[:300],
+        row_values=json.dumps(mapped, ensure_ascii=False),
+    )
+
+
+def _combined(first: Row, second: Row) -> Row:
+    """Two rows of the file for the same person: later non-empty values win, tags add up."""
+    values = {**first.values, **{k: v for k, v in second.values.items() if v}}
+    return Row(
+        number=second.number,
+        values=values,
+        email=second.email or first.email,
+        phone=second.phone or first.phone,
+        tags=sorted(set(first.tags) | set(second.tags)),
+    )
+
+
 def rejected_rows_csv(*, job: ImportJob, actor: User) -> Iterator[str]:
-    """The rejected rows with their reasons, as CSV lines (an export: audited)."""
+    """The rejected rows with their reasons, as CSV lines (an export: audited; formula-safe)."""
+    from .exporting import _csv_safe
+
     log_action(
         actor=actor,
         organization=job.organization,
@@ -592,6 +650,7 @@ def rejected_rows_csv(*, job: ImportJob, actor: User) -> Iterator[str]:
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    columns = [header for _i, header in _mapped_columns(job)]
 
     def flush() -> str:
         value = buffer.getvalue()
@@ -599,9 +658,12 @@ def rejected_rows_csv(*, job: ImportJob, actor: User) -> Iterator[str]:
         buffer.truncate()
         return value
 
-    writer.writerow([_("Row"), _("Reason"), *job.headers])
+    writer.writerow([_("Row"), _("Reason"), *columns])
     yield "\ufeff" + flush()  # a BOM, so Excel opens accented names correctly
     with scope(organization=job.organization):
         for rejection in ImportRejection.objects.filter(job=job).iterator(chunk_size=2000):
-            writer.writerow([rejection.row_number, rejection.reason, *rejection.values])
+            values = json.loads(rejection.row_values or "{}")
+            writer.writerow(
+                [rejection.row_number, _csv_safe(rejection.reason), *(_csv_safe(values.get(c, "")) for c in columns)]
+            )
             yield flush()

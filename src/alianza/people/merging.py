@@ -10,6 +10,7 @@ merge and the names of the fields taken — never the values.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,13 +42,11 @@ def person_merge(
         if len(locked) != 2:
             raise PeopleError(_("One of these records no longer exists."))
         survivor, merged = locked[survivor.pk], locked[merged.pk]
+        languages = set(survivor.other_languages) | set(merged.other_languages)
+        languages |= {survivor.preferred_language, merged.preferred_language}
         for name in take_from_merged:
             setattr(survivor, name, getattr(merged, name))
-        survivor.other_languages = sorted(
-            set(survivor.other_languages)
-            | set(merged.other_languages)
-            | {merged.preferred_language} - {survivor.preferred_language}
-        )
+        survivor.other_languages = sorted(languages - {survivor.preferred_language, ""})
         if merged.notes:
             survivor.notes = f"{survivor.notes}\n---\n{merged.notes}" if survivor.notes else merged.notes
         survivor.updated_at = timezone.now()
@@ -57,8 +56,7 @@ def person_merge(
         merged.phones.update(person=survivor, is_primary=False)
         _move_everything_else(survivor, merged)
         merged_id = merged.pk
-        DuplicatePair.objects.filter(person_a=merged).delete()
-        DuplicatePair.objects.filter(person_b=merged).delete()
+        _move_pairs(survivor, merged)
         merged.delete()
         MergeRecord.objects.create(
             organization=organization,
@@ -76,6 +74,21 @@ def person_merge(
             request=request,
         )
     return survivor
+
+
+def _move_pairs(survivor: Person, merged: Person) -> None:
+    """The merged record's other possible duplicates become the survivor's (unless known)."""
+    for pair in DuplicatePair.objects.filter(Q(person_a=merged) | Q(person_b=merged)):
+        other = pair.person_b_id if pair.person_a_id == merged.pk else pair.person_a_id
+        if other != survivor.pk:
+            a, b = sorted((survivor.pk, other))
+            DuplicatePair.objects.get_or_create(
+                organization=pair.organization,
+                person_a_id=a,
+                person_b_id=b,
+                defaults={"score": pair.score, "reasons": pair.reasons, "status": pair.status},
+            )
+        pair.delete()
 
 
 def _move_everything_else(survivor: Person, merged: Person) -> None:

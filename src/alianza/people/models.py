@@ -142,8 +142,13 @@ class ConsentRecord(models.Model):
 
 class SharingGrantQuerySet(models.QuerySet["SharingGrant"]):
     def active(self) -> SharingGrantQuerySet:
+        """Not revoked, not expired, and both organizations still active in the network."""
         now = timezone.now()
-        return self.filter(revoked_at=None).filter(Q(expires_at=None) | Q(expires_at__gt=now))
+        return self.filter(
+            revoked_at=None,
+            grantee__status=Organization.Status.ACTIVE,
+            organization__status=Organization.Status.ACTIVE,
+        ).filter(Q(expires_at=None) | Q(expires_at__gt=now))
 
 
 class SharingGrant(models.Model):
@@ -234,7 +239,8 @@ class ImportRejection(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
     row_number = models.PositiveIntegerField()
     reason = models.CharField(max_length=300)
-    values = models.JSONField(default=list)
+    # The mapped columns of the row only (JSON), encrypted: they may hold anything the file had.
+    row_values = EncryptedTextField(blank=True)
 
     objects = ScopedManager(organization="organization")
 

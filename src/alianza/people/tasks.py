@@ -13,13 +13,20 @@ def people_import_run(*, job_id: int, organization_id: str) -> str:
 
     organization = Organization.objects.get(pk=organization_id)
     with scope(organization=organization):
+        # Claim the job: of two deliveries of this task, only one imports.
+        claimed = ImportJob.objects.filter(
+            pk=job_id, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.FAILED]
+        ).update(status=ImportJob.Status.RUNNING)
         job = ImportJob.objects.get(pk=job_id)
-        if job.status == ImportJob.Status.DONE:
+        if not claimed:
             return job.status
         try:
             return import_job_run(job=job).status
         except Exception as exc:
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=str(exc)[:2000])
+            # Never the exception's text: a database error can quote a row's e-mail or phone.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED, error=f"{type(exc).__name__} (see the worker's log)"
+            )
             raise
 
 

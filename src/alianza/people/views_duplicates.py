@@ -44,6 +44,8 @@ def duplicate_review(request: OrgRequest, pair_id: int) -> HttpResponse:
     pair: DuplicatePair = get_for_org(
         DuplicatePair.objects.select_related("person_a", "person_b"), organization=request.organization, pk=pair_id
     )
+    if pair.status != DuplicatePair.Status.OPEN:  # reviewed already (e.g. "two different people")
+        return redirect("people:duplicate_list", org=request.organization.slug)
     survivor, other = pair.person_a, pair.person_b
     status = 200
     if request.method == "POST" and not {"merge", "dismiss"} & set(request.POST):

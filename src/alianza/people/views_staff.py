@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, requir
 from .access import grants_of, people_shared_with, person_get_for_actor
 from .contact import phone_display
 from .forms import PersonForm, SearchForm, SharingGrantForm
-from .models import SharingGrant
+from .models import Person, SharingGrant
 from .operations import (
     PeopleError,
     person_consent,
@@ -97,7 +97,8 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
             "phones": [(p, phone_display(p.number)) for p in person.phones.all()],
             "tags": list(person.tags.all()),
             "consent": person_consent(person),
-            "timeline": person_timeline(person),
+            # The history tells about other grants and staff: only for the organization holding the record.
+            "timeline": person_timeline(person) if not access.shared else [],
             "grants": grants_of(person) if not access.shared else [],
             "notes": person.notes if not access.shared else "",
         }
@@ -107,11 +108,9 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
     return render(request, "people/person_detail.html", context)
 
 
-def _own_person(request: OrgRequest, person_id: int):  # type: ignore[no-untyped-def]
-    access = person_get_for_actor(organization=request.organization, actor=request.user, person_id=person_id)
-    if access.shared:  # partners read; only the organization that holds the record changes it
-        raise Http404
-    return access.person
+def _own_person(request: OrgRequest, person_id: int) -> Person:
+    # Partners read through a grant; only the organization that holds the record changes it.
+    return get_for_org(Person, organization=request.organization, pk=person_id)
 
 
 @require_permission("people:edit")

@@ -136,3 +136,27 @@ def test_name_keys_ignore_accents_case_and_commas():
     assert name_key("José Luis", "PÉREZ") == name_key("jose luis", "perez")
     assert name_key("Nguyễn", "Thị") == "nguyen thi"
     assert name_key("", "", "Majo") == "majo"
+
+
+def test_merging_keeps_both_languages_and_the_other_pairs(login, member, org_a, pair):
+    a, b = pair.person_a, pair.person_b
+    third = make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    with scope(organization=org_a):
+        Person.objects.filter(pk=a.pk).update(preferred_language="es")
+        Person.objects.filter(pk=b.pk).update(preferred_language="en")
+        DuplicatePair.objects.create(organization=org_a, person_a=b, person_b=third, score=95, reasons=["x"])
+    login(member).post(f"/staff/org-a/people/duplicates/{pair.pk}/", {"merge": "1", "take_preferred_language": "b"})
+    with scope(organization=org_a):
+        survivor = Person.objects.get(pk=a.pk)
+        assert (survivor.preferred_language, survivor.other_languages) == ("en", ["es"])
+        moved = DuplicatePair.objects.get()
+        assert (moved.person_a_id, moved.person_b_id) == (a.pk, third.pk)
+
+
+def test_a_dismissed_pair_cannot_be_merged(login, member, org_a, pair):
+    client = login(member)
+    client.post(f"/staff/org-a/people/duplicates/{pair.pk}/", {"dismiss": "1"})
+    response = client.post(f"/staff/org-a/people/duplicates/{pair.pk}/", {"merge": "1"})
+    assert response.status_code == 302
+    with scope(organization=org_a):
+        assert Person.objects.count() == 2

@@ -96,6 +96,21 @@ def test_rejected_rows_download_with_reasons_and_is_audited(login, member, org_a
         ["Row", "Reason", "Nombre", "Correo", "Telefono"],
         ["3", "“no-es-correo” is not a valid e-mail address.", "Bea", "no-es-correo", ""],
     ]
+
+
+def test_rejected_rows_cannot_smuggle_formulas_into_a_spreadsheet(
+    login, member, org_a, django_capture_on_commit_callbacks
+):
+    client = login(member)
+    location = upload(client, content=b'Nombre,Correo\n=HYPERLINK("http://x"),nope\n')["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(location, {"col_0": "given_name", "col_1": "email", "start": "1"})
+    with scope(organization=org_a):
+        job = ImportJob.objects.get()
+    text = b"".join(client.get(f"/staff/org-a/people/import/{job.pk}/rejected.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert list(csv.reader(io.StringIO(text)))[1][2] == '\'=HYPERLINK("http://x")'
     with scope(organization=org_a):
         assert AuditEvent.objects.filter(action="people.import_job.rejections_exported").count() == 1
 

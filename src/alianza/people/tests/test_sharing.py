@@ -119,3 +119,32 @@ def test_sharing_is_audited_without_the_persons_data(login, member, person, org_
     with scope(organization=org_a):
         event = AuditEvent.objects.get(action="people.sharing_grant.created")
     assert event.data == {"person": person.pk, "grantee": "org-b", "until": None}
+
+
+def test_the_partner_does_not_see_the_owners_history(login, member, outsider, person, org_a, org_b):
+    from alianza.core.tests.factories import make_organization
+
+    make_grant(person, make_organization(slug="org-c", name="Organization C"), purpose="Asylum case")
+    make_grant(person, org_b, purpose="Food bank")
+    page = login(outsider).get(f"/staff/org-b/people/{person.pk}/")
+    assert page.status_code == 200
+    assert page.context["timeline"] == []
+    assert b"Asylum case" not in page.content and b"Organization C" not in page.content
+    assert member.email.encode() not in page.content
+
+
+def test_a_grant_to_an_organization_that_left_the_network_gives_no_access(login, outsider, person, org_b):
+    from alianza.core.models import Organization
+
+    make_grant(person, org_b)
+    Organization.objects.filter(pk=org_b.pk).update(status=Organization.Status.FORMER)
+    assert login(outsider).get(f"/staff/org-b/people/{person.pk}/").status_code == 404
+
+
+def test_a_partner_trying_to_edit_leaves_no_false_read_in_the_audit(login, outsider, person, org_a, org_b):
+    make_grant(person, org_b)
+    partner = login(outsider)
+    assert partner.get(f"/staff/org-b/people/{person.pk}/edit/").status_code == 404
+    assert partner.post(f"/staff/org-b/people/{person.pk}/share/", {**SHARE, "grantee": org_a.pk}).status_code == 404
+    with scope(organization=org_a):
+        assert AuditEvent.objects.filter(action="people.person.shared_read").count() == 0
