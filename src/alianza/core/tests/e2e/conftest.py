@@ -141,3 +141,24 @@ def fresh_totp_code() -> Callable[[str], str]:
         return totp_code(secret)
 
     return _code
+
+
+@pytest.fixture
+def sign_in(fresh_totp_code):  # type: ignore[no-untyped-def]
+    """``sign_in(page, user)``: e-mail, password and the test TOTP code, then the staff home."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+
+    def _sign_in(page, user) -> None:  # type: ignore[no-untyped-def]
+        page.goto("/accounts/login/")
+        page.locator('input[name="login"]').fill(user.email)
+        page.locator('input[name="password"]').fill(TEST_PASSWORD)
+        page.locator('form:has(input[name="password"]) button[type="submit"]').first.click()
+        page.locator('input[name="code"]').fill(fresh_totp_code(TEST_TOTP_SECRET))
+        page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
+        expect(page).to_have_url(re.compile(r"/staff/"))
+
+    return _sign_in

@@ -8,17 +8,11 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from alianza.core.models import Membership
-from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 
 
-def test_removing_access_asks_first(owner, member, org_a, browser_session, fresh_totp_code) -> None:
+def test_removing_access_asks_first(owner, member, org_a, browser_session, sign_in) -> None:
     page = browser_session.new_page()
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(owner.email)
-    page.locator('input[name="password"]').fill(TEST_PASSWORD)
-    page.locator('form:has(input[name="password"]) button[type="submit"]').first.click()
-    page.locator('input[name="code"]').fill(fresh_totp_code(TEST_TOTP_SECRET))
-    page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
+    sign_in(page, owner)
     expect(page).to_have_url(re.compile(r"/staff/org-a/$"))
     page.goto("/staff/org-a/members/")
     row = page.locator("tr", has_text=member.email)

@@ -7,4 +7,5 @@ from alianza.core.tests.e2e.conftest import (  # noqa: F401 — fixtures, regist
     browser_session,
     fresh_totp_code,
     page,
+    sign_in,
 )

@@ -9,23 +9,17 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 from alianza.people.models import ImportJob, Person
 
 CSV = "Nombre,Correo,Teléfono\nAna,ana@example.org,5125550147\nBea,no-es-correo,\nCarla,carla@example.org,\n"
 
 
-def test_import_with_progress_and_rejected_rows(member, org_a, browser_session, fresh_totp_code, settings, tmp_path):
+def test_import_with_progress_and_rejected_rows(member, org_a, browser_session, sign_in, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     upload = tmp_path / "lista.csv"
     upload.write_text(CSV, encoding="utf-8")
     page = browser_session.new_page(width=360, height=740)
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(member.email)
-    page.locator('input[name="password"]').fill(TEST_PASSWORD)
-    page.locator('form:has(input[name="password"]) button[type="submit"]').first.click()
-    page.locator('input[name="code"]').fill(fresh_totp_code(TEST_TOTP_SECRET))
-    page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
+    sign_in(page, member)
     expect(page).to_have_url(re.compile(r"/staff/org-a/$"))
 
     page.get_by_role("link", name="Import").click()

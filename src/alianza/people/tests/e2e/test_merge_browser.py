@@ -8,23 +8,17 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from alianza.core.tests.e2e.test_public_pages import assert_no_horizontal_overflow, assert_no_serious_axe_violation
-from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 from alianza.people.models import MergeRecord, Person
 from alianza.people.tests.factories import make_person
 
 
-def test_find_and_merge_duplicates(member, org_a, browser_session, fresh_totp_code) -> None:
+def test_find_and_merge_duplicates(member, org_a, browser_session, sign_in) -> None:
     make_person(org_a, given_name="José Luis", family_name="Pérez", zip_code="78701", email="jl@example.org")
     make_person(
         org_a, given_name="Jose Luis", family_name="Perez", zip_code="78701", city="Austin", phone="+15125550147"
     )
     page = browser_session.new_page(width=360, height=740)
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(member.email)
-    page.locator('input[name="password"]').fill(TEST_PASSWORD)
-    page.locator('form:has(input[name="password"]) button[type="submit"]').first.click()
-    page.locator('input[name="code"]').fill(fresh_totp_code(TEST_TOTP_SECRET))
-    page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
+    sign_in(page, member)
     expect(page).to_have_url(re.compile(r"/staff/org-a/$"))
 
     page.get_by_role("link", name="Duplicates").click()

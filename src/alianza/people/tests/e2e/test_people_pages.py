@@ -13,17 +13,11 @@ from alianza.core.tests.e2e.test_public_pages import (
     assert_no_serious_axe_violation,
     switch_language,
 )
-from alianza.core.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 
 
-def test_add_a_person_and_read_their_page_at_360px(member, org_a, browser_session, fresh_totp_code) -> None:
+def test_add_a_person_and_read_their_page_at_360px(member, org_a, browser_session, sign_in) -> None:
     page = browser_session.new_page(**NARROW)
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(member.email)
-    page.locator('input[name="password"]').fill(TEST_PASSWORD)
-    page.locator('form:has(input[name="password"]) button[type="submit"]').first.click()
-    page.locator('input[name="code"]').fill(fresh_totp_code(TEST_TOTP_SECRET))
-    page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
+    sign_in(page, member)
     expect(page).to_have_url(re.compile(r"/staff/org-a/$"))
 
     page.get_by_role("link", name="People", exact=True).click()
