@@ -214,8 +214,11 @@ def mapping_remember(*, organization: Organization, headers: list[str], mapping:
 
 # --- Validating one row ---------------------------------------------------------------------------
 
-EMAIL_FAST = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
-NANP_FAST = re.compile(r"^[2-9][0-9]{2}[2-9][0-9]{6}$")
+# A strict subset of what Django's validator accepts (dot-atom local part, hostname labels), so
+# the fast path never accepts an address the authority would refuse; anything else goes to it.
+EMAIL_FAST = re.compile(
+    r"^[a-z0-9_%+\-]+(?:\.[a-z0-9_%+\-]+)*@(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
 
 
 def _email(raw: str) -> str | None:
@@ -233,12 +236,8 @@ def _email(raw: str) -> str | None:
 
 
 def _phone(raw: str) -> str | None:
-    digits = re.sub(r"\D", "", raw)
-    if not raw.strip().startswith("+"):
-        if len(digits) == 11 and digits.startswith("1"):
-            digits = digits[1:]
-        if len(digits) == 10 and NANP_FAST.match(digits) and DEFAULT_REGION == "US":
-            return "+1" + digits
+    # phonenumbers is the authority for every number (a pattern-only fast path accepted numbers
+    # such as 999-999-9999 that it refuses; a faster exact path is part of the import speed-up).
     try:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -267,6 +266,18 @@ def _language_index() -> dict[str, str]:
                 "chinese": "zh-hans",
                 "mandarin": "zh-hans",
                 "cantonese": "zh-hant",
+                "castellano": "es",
+                "eng": "en",
+                "esp": "es",
+                "span": "es",
+                "port": "pt",
+                "portugues": "pt",
+                "francais": "fr",
+                "creole haitien": "ht",
+                "kreyol ayisyen": "ht",
+                "tieng viet": "vi",
+                "arabe": "ar",
+                "coreano": "ko",
             }.items()
         }
     )
@@ -310,7 +321,9 @@ def row_validate(number: int, cells: list[str], mapping: dict[str, str], languag
         return _("No e-mail address or phone number.")
     language = raw.get("preferred_language", "")
     if language:
-        code = languages.get(_simplify(language))
+        key = _simplify(language)
+        # Regional variants count as their language: es-MX, pt_BR, en-US.
+        code = languages.get(key) or languages.get(key.split(" ")[0]) if key else None
         if code is None:
             return _("“%(value)s” is not a language we know.") % {"value": language[:50]}
         raw["preferred_language"] = code

@@ -347,3 +347,32 @@ def test_unused_uploads_are_deleted_after_a_day(org_a, owner):
     assert not stored.exists()
     job.refresh_from_db()
     assert (job.status, job.stored_path) == ("failed", "")
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("es-MX", "es"),
+        ("Castellano", "es"),
+        ("Eng", "en"),
+        ("pt_BR", "pt"),
+        ("Português", "pt"),
+        ("zh-Hant", "zh-hant"),
+    ],
+)
+def test_languages_as_people_write_them(org_a, owner, value, code):
+    run(org_a, owner, f"email,language\na@example.org,{value}\n".encode())
+    with scope(organization=org_a):
+        assert Person.objects.get().preferred_language == code
+
+
+@pytest.mark.parametrize("value", ["jose218.@hotmail.com", "a..b@example.org", "x@-bad.org", "x@example"])
+def test_the_fast_e_mail_check_never_accepts_what_django_refuses(org_a, owner, value):
+    job = run(org_a, owner, f"email\n{value}\n".encode())
+    assert job.rejected == 1
+
+
+@pytest.mark.parametrize("value", ["999-999-9999", "(555) 123-4567", "000-000-0000"])
+def test_numbers_the_phone_authority_refuses_are_rejected(org_a, owner, value):
+    job = run(org_a, owner, f"phone\n{value}\n".encode())
+    assert job.rejected == 1
