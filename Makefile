@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=true ALIANZA_MASTER_KEY_FILE=var/master.key
 
-.PHONY: install demo demo-otp serve test lint typecheck messages compilemessages worker worker-rq vendor vendor-pins clean reset-demo
+.PHONY: install demo demo-otp serve test lint typecheck messages compilemessages worker worker-rq vendor vendor-pins clean reset-demo bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ test: $(STAMP) compilemessages lint typecheck
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/catalogs.py check
 	$(BIN)/pytest
+
+# Import benchmark (docs/performance.md): 10k and 100k rows on SQLite and PostgreSQL (if it
+# answers); `$(PY) bench/run.py --full` adds 1M rows. Results in var/bench/.
+bench: $(STAMP)
+	$(PY) bench/run.py
 
 vendor:
 	$(PYTHON) scripts/vendor.py
