@@ -23,7 +23,8 @@ def test_find_and_merge_duplicates(member, org_a, browser_session, sign_in) -> N
 
     page.get_by_role("link", name="Duplicates").click()
     page.get_by_role("button", name="Look for duplicates now").click()  # the task runs in-process here
-    page.reload()
+    expect(page.locator(".messages")).to_contain_text("Looking for duplicates")  # the redirect has landed
+    page.goto("/staff/org-a/people/duplicates/")
     page.get_by_role("link", name="Compare").click()
     expect(page.get_by_role("heading", name="Compare two records")).to_be_visible()
     assert_no_serious_axe_violation(page)
