@@ -160,6 +160,7 @@ def _write(org_id: str, org_secrets: OrgSecrets, *, exclusive: bool = False) -> 
     finally:
         os.close(dir_fd)
     _key_cache.clear()
+    _current_cache.clear()
     return True
 
 
@@ -246,6 +247,7 @@ def org_secret_destroy(org_id: str) -> None:
                 os.fsync(fh.fileno())
             path.unlink()
     _key_cache.clear()
+    _current_cache.clear()
 
 
 # --- Encrypt / decrypt ------------------------------------------------------------------
@@ -292,8 +294,25 @@ def _data_keys(org_id: str, version: int) -> list[bytes]:
     return keys
 
 
+# The current secret version per organization, remembered with the key file's identity (a
+# rotation writes a new file), so encrypting does not take the key-store lock every time.
+_current_cache: dict[str, tuple[tuple[int, int], int]] = {}
+
+
+def _current_version(org_id: str) -> int:
+    before = _file_identity(org_id)
+    cached = _current_cache.get(org_id)
+    if before is not None and cached is not None and cached[0] == before:
+        return cached[1]
+    current = org_secrets_ensure(org_id).current
+    after = _file_identity(org_id)
+    if after is not None and after == before:  # unchanged while we read it: safe to remember
+        _current_cache[org_id] = (after, current)
+    return current
+
+
 def encrypt(plaintext: str, *, org_id: str, context: str) -> str:
-    version = org_secrets_ensure(org_id).current
+    version = _current_version(org_id)
     key = _data_keys(org_id, version)[0]
     nonce = secrets.token_bytes(12)
     aad = f"{org_id}|{version}|{context}".encode()
@@ -432,10 +451,14 @@ class EncryptedTextField(models.TextField):
             if parse_token(raw)[0] != self._org_id(model_instance):
                 raise CryptoError(f"{self.context}: the value belongs to another organization")
             return Sealed(raw)
-        value = getattr(model_instance, self.attname)
+        return self.seal(getattr(model_instance, self.attname), org_id=self._org_id(model_instance))
+
+    def seal(self, value: Any, *, org_id: str) -> Any:
+        """The value as this column stores it (for writers that bypass model instances, such as
+        the importer's bulk path): ciphertext, or None/"" unchanged."""
         if value is None or value == "":
             return value
-        return Sealed(encrypt(str(value), org_id=self._org_id(model_instance), context=self.context))
+        return Sealed(encrypt(str(value), org_id=org_id, context=self.context))
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is None or value == "" or isinstance(value, Sealed):

@@ -1,12 +1,13 @@
 """Importing people from CSV or XLSX files.
 
 The file is read as a stream (UTF-8 with or without BOM, or Windows-1252/Latin-1; `,` `;` or
-tab delimited; XLSX through openpyxl's read-only mode), so memory does not grow with its size,
-apart from the set of contact points seen in the file (for in-file duplicates). Every data row
+tab delimited; XLSX through openpyxl's read-only mode), so memory does not grow with its size:
+matches, with earlier rows of the same file too, are looked up in the database. Every data row
 ends in exactly one of: created, updated, skipped, rejected — the four counts always add up to
 the rows in the file (blank lines are not rows). A bad row never stops the import: it is kept
 with its reason, for download. Rows are written in batches, each batch in its own transaction
-together with the job's progress, so a retried task resumes where the last one stopped.
+together with the job's progress, so a retried task resumes where the last one stopped. New
+people are written without model instances (``core.bulk_insert``: COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from alianza.core.audit import log_action
+from alianza.core.bulk_insert import allocate_ids, insert_rows
+from alianza.core.crypto import EncryptedTextField
 from alianza.core.models import Organization, User
 
-from .contact import DEFAULT_REGION
+from .contact import DEFAULT_REGION, phone_e164_fast
 from .duplicates import pair_record
 from .models import ImportColumnChoice, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone, Tag
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 PREVIEW_ROWS = 10
 
 # Person fields a column can be mapped to.
@@ -160,8 +163,16 @@ def read_rows(path: Path) -> Iterator[list[str]]:
             dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        for row in csv.reader(fh, dialect):
-            yield [unicodedata.normalize("NFC", cell).strip() for cell in row]
+        for row in csv.reader(_nfc_lines(fh), dialect):
+            yield [cell.strip() for cell in row]
+
+
+def _nfc_lines(lines: Iterator[str]) -> Iterator[str]:
+    """Lines in Unicode NFC. Normalising a whole line gives the same cells as normalising each
+    cell: no delimiter or quote character composes with a following combining mark."""
+    normalize, is_normalized = unicodedata.normalize, unicodedata.is_normalized
+    for line in lines:
+        yield line if line.isascii() or is_normalized("NFC", line) else normalize("NFC", line)
 
 
 def _data_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -221,7 +232,12 @@ EMAIL_FAST = re.compile(
 )
 
 
+EMAIL_MAX = PersonEmail._meta.get_field("email").max_length or 254
+
+
 def _email(raw: str) -> str | None:
+    """The address, lower-cased, or None if it is not one. (Longer than the column: the caller
+    says so.)"""
     email = raw.strip().lower()
     if EMAIL_FAST.match(email):
         return email
@@ -236,8 +252,10 @@ def _email(raw: str) -> str | None:
 
 
 def _phone(raw: str) -> str | None:
-    # phonenumbers is the authority for every number (a pattern-only fast path accepted numbers
-    # such as 999-999-9999 that it refuses; a faster exact path is part of the import speed-up).
+    # phonenumbers is the authority; phone_e164_fast answers only for US numbers it is sure of.
+    fast = phone_e164_fast(raw)
+    if fast is not None:
+        return fast
     try:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -247,6 +265,13 @@ def _phone(raw: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _language_key(text: str) -> str:
+    """A language as people write it, compared without case, accents or punctuation, in any
+    script ("Español" = "espanol", "العربيّة" = "العربية", "es_MX" = "es mx")."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
 def _language_index() -> dict[str, str]:
     from django.utils.translation import get_language_info
 
@@ -254,10 +279,10 @@ def _language_index() -> dict[str, str]:
     for code, name in settings.ALL_LANGUAGES:
         info = get_language_info(code)
         for label in (code, str(name), info["name"], info["name_local"], code.split("-")[0]):
-            index[_simplify(label)] = code
+            index[_language_key(label)] = code
     index.update(
         {
-            _simplify(k): v
+            _language_key(k): v
             for k, v in {
                 "espanol": "es",
                 "spanish": "es",
@@ -278,6 +303,16 @@ def _language_index() -> dict[str, str]:
                 "tieng viet": "vi",
                 "arabe": "ar",
                 "coreano": "ko",
+                # in their own scripts, beyond Django's local names
+                "中文": "zh-hans",
+                "汉语": "zh-hans",
+                "普通话": "zh-hans",
+                "國語": "zh-hant",
+                "廣東話": "zh-hant",
+                "广东话": "zh-hant",
+                "粵語": "zh-hant",
+                "عربي": "ar",
+                "한국말": "ko",
             }.items()
         }
     )
@@ -311,6 +346,8 @@ def row_validate(number: int, cells: list[str], mapping: dict[str, str], languag
         email = _email(raw["email"])
         if email is None:
             return _("“%(value)s” is not a valid e-mail address.") % {"value": raw["email"][:100]}
+        if len(email) > EMAIL_MAX:
+            return _("The e-mail address is longer than %(limit)s characters.") % {"limit": EMAIL_MAX}
         row.email = email
     if raw.get("phone"):
         phone = _phone(raw["phone"])
@@ -321,7 +358,7 @@ def row_validate(number: int, cells: list[str], mapping: dict[str, str], languag
         return _("No e-mail address or phone number.")
     language = raw.get("preferred_language", "")
     if language:
-        key = _simplify(language)
+        key = _language_key(language)
         # Regional variants count as their language: es-MX, pt_BR, en-US.
         code = languages.get(key) or languages.get(key.split(" ")[0]) if key else None
         if code is None:
@@ -456,22 +493,29 @@ def import_job_start(*, job: ImportJob, actor: User | None, mapping: dict[str, s
     return job
 
 
-@dataclass
-class _Batch:
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
-
-
 def import_job_run(*, job: ImportJob) -> ImportJob:
-    """Import every row (resuming after ``rows_done``). Called by the task and the command."""
+    """Import every row (resuming after ``rows_done``). Called by the task and the command. If
+    it stops on an error, the job is marked failed (and can be run again: it resumes)."""
+    try:
+        return _run(job)
+    except Exception as exc:
+        # Never the exception's text: a database error can quote a row's e-mail or phone.
+        with scope(organization=job.organization):
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED, error=f"{type(exc).__name__} (see the log)"
+            )
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
     organization = job.organization
     path = Path(job.stored_path)
     languages = _language_index()
     with scope(organization=organization):
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, error="")
         if job.rows_total is None:
             total = sum(1 for _row in _data_rows(path))
             ImportJob.objects.filter(pk=job.pk).update(rows_total=total)
-        seen: dict[str, int] = {}  # contact point → person id, for duplicates inside the file
         batch: list[tuple[int, list[str]]] = []
         position = 0
         for number, cells in _data_rows(path):
@@ -480,11 +524,10 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
                 continue  # done by an earlier run of this job
             batch.append((number, cells))
             if len(batch) >= BATCH_SIZE:
-                _import_batch(job, batch, languages, seen)
+                _import_batch(job, batch, languages)
                 batch = []
         if batch:
-            _import_batch(job, batch, languages, seen)
-        job.refresh_from_db()
+            _import_batch(job, batch, languages)
         path.unlink(missing_ok=True)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, finished_at=timezone.now(), stored_path=""
@@ -506,10 +549,28 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def _import_batch(
-    job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[str, str], seen: dict[str, int]
-) -> None:
-    organization = job.organization
+@dataclass(eq=False)
+class _NewPerson:
+    """A person this batch creates: every row of the file for them (update mode) merged."""
+
+    row: Row
+    emails: list[str] = field(default_factory=list)  # the contact points it takes; the first is primary
+    phones: list[str] = field(default_factory=list)
+    duplicate_of: int | _NewPerson | None = None  # "add as a possible duplicate" of this person
+    pk: int = 0
+
+
+Owner = int | _NewPerson  # a person in the database (id), or one this batch creates
+
+# The person columns an import writes; every other column gets its default.
+PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS or name == "notes"]
+
+
+def _import_batch(job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[str, str]) -> None:
+    """Decide and write one batch. Matches are looked up in the database, which holds the
+    file's earlier batches too, so a row's outcome does not depend on where batches start:
+    a second row for someone the file already added is skipped, or merged into them (update),
+    or added as their possible duplicate, exactly as for someone added before."""
     rows: list[Row] = []
     rejections: list[ImportRejection] = []
     cells_of = dict(batch)
@@ -519,105 +580,155 @@ def _import_batch(
             rejections.append(_rejection(job, number, cells, result))
         else:
             rows.append(result)
-    emails = {r.email for r in rows if r.email}
-    phones = {r.phone for r in rows if r.phone}
-    existing: dict[str, int] = {}
-    existing.update(PersonEmail.objects.filter(email__in=emails).values_list("email", "person_id"))
-    existing.update(PersonPhone.objects.filter(number__in=phones).values_list("number", "person_id"))
-    created = updated = skipped = 0
-    new_rows: list[tuple[Row, bool, set[str]]] = []  # (row, possible duplicate, contact points to attach)
-    updates: dict[int, Row] = {}
+    owners_of: dict[str, Owner] = {}
+    owners_of.update(
+        PersonEmail.objects.filter(email__in={r.email for r in rows if r.email}).values_list("email", "person_id")
+    )
+    owners_of.update(
+        PersonPhone.objects.filter(number__in={r.phone for r in rows if r.phone}).values_list("number", "person_id")
+    )
+    new: list[_NewPerson] = []
+    updates: dict[int, list[Row]] = {}
+    skipped = updated = 0
     for row in rows:
-        owners = {key: existing.get(key) or seen.get(key) for key in (row.email, row.phone) if key}
-        free = {key for key, owner in owners.items() if not owner}
-        match = next((owner for owner in owners.values() if owner), None)
-        if match is None:
-            new_rows.append((row, False, free))
+        keys = [key for key in (row.email, row.phone) if key]
+        owners: list[Owner] = []
+        for key in keys:
+            owner = owners_of.get(key)
+            if owner is not None and not any(owner is o or owner == o for o in owners):
+                owners.append(owner)
+        free = [key for key in keys if key not in owners_of]
+        if not owners:
+            person = _NewPerson(row=row)
+            new.append(person)
         elif job.on_match == ImportJob.OnMatch.SKIP:
             skipped += 1
             continue
         elif job.on_match == ImportJob.OnMatch.UPDATE:
-            if match == -1:  # a second row for someone this batch is creating: the first one wins
-                skipped += 1
-                continue
-            if any(owner and owner != match for owner in owners.values()):
+            if len(owners) > 1:
                 reason = _("The e-mail address and the phone number belong to two different people.")
                 rejections.append(_rejection(job, row.number, cells_of[row.number], reason))
                 continue
-            updates[match] = _combined(updates[match], row) if match in updates else row
             updated += 1
-        else:
-            new_rows.append((row, True, free))  # the taken contact points stay with their owner
+            target = owners[0]
+            if isinstance(target, int):
+                updates.setdefault(target, []).append(row)
+                for key in free:
+                    owners_of[key] = target
+                continue
+            person = target
+            person.row = _combined(person.row, row)
+        else:  # add as a possible duplicate; the taken contact points stay with their owner
+            person = _NewPerson(row=row, duplicate_of=owners[0])
+            new.append(person)
         for key in free:
-            seen[key] = match if match and match > 0 and job.on_match == ImportJob.OnMatch.UPDATE else -1
+            (person.emails if key == row.email else person.phones).append(key)
+            owners_of[key] = person
     with transaction.atomic():
-        people = [
-            Person(
-                organization=organization, **{"preferred_language": "en", **{k: v for k, v in row.values.items() if v}}
-            )
-            for row, _dup, _free in new_rows
-        ]
-        Person.objects.bulk_create(people, batch_size=1000)
-        contact_emails, contact_phones = [], []
-        for person, (row, _duplicate, attach) in zip(people, new_rows, strict=True):
-            if row.email and row.email in attach:
-                contact_emails.append(PersonEmail(organization=organization, person=person, email=row.email))
-                seen[row.email] = person.pk
-            if row.phone and row.phone in attach:
-                contact_phones.append(PersonPhone(organization=organization, person=person, number=row.phone))
-                seen[row.phone] = person.pk
-        PersonEmail.objects.bulk_create(contact_emails, batch_size=1000)
-        PersonPhone.objects.bulk_create(contact_phones, batch_size=1000)
-        created = len(people)
-        duplicates = [p for p, (_r, dup, _f) in zip(people, new_rows, strict=True) if dup]
-        tagged = [(p, row.tags) for p, (row, _d, _f) in zip(people, new_rows, strict=True)]
-        for person, (row, dup, _attach) in zip(people, new_rows, strict=True):
-            known = [existing.get(k) or seen.get(k) for k in (row.email, row.phone) if k]
-            original = next((pk for pk in known if pk and pk > 0 and pk != person.pk), None)
-            if dup and original:  # straight into the duplicate review queue
-                pair_record(
-                    organization=organization,
-                    ids=(original, person.pk),
-                    score=100,
-                    reasons=["same e-mail or phone (import)"],
-                )
-        for person in Person.objects.filter(pk__in=updates):
-            row = updates[person.pk]
-            for name, value in row.values.items():
-                if value:
-                    setattr(person, name, value)
-            person.updated_at = timezone.now()
-            person.save()
-            if row.email and not person.emails.filter(email=row.email).exists():
-                PersonEmail.objects.create(organization=organization, person=person, email=row.email, is_primary=False)
-            if row.phone and not person.phones.filter(number=row.phone).exists():
-                PersonPhone.objects.create(organization=organization, person=person, number=row.phone, is_primary=False)
-            tagged.append((person, row.tags))
-        _tag(organization, tagged, duplicates=duplicates)
+        _write_new_people(job.organization, new)
+        _apply_updates(job.organization, updates)
         ImportRejection.objects.bulk_create(rejections, batch_size=1000)
         job_now = ImportJob.objects.select_for_update().get(pk=job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
             rows_done=job_now.rows_done + len(batch),
-            created=job_now.created + created,
+            created=job_now.created + len(new),
             updated=job_now.updated + updated,
             skipped=job_now.skipped + skipped,
             rejected=job_now.rejected + len(rejections),
         )
 
 
-def _tag(organization: Organization, tagged: list[tuple[Person, list[str]]], *, duplicates: list[Person]) -> None:
-    names = {name for _person, tags in tagged for name in tags}
-    if duplicates:
-        names.add(str(_("possible duplicate")))
-    if not names:
+def _write_new_people(organization: Organization, new: list[_NewPerson]) -> None:
+    """Insert the batch's new people with their contact points and tags, without model
+    instances (COPY on PostgreSQL). Values were checked by ``row_validate``."""
+    if not new:
         return
-    for name in names:
-        Tag.objects.get_or_create(organization=organization, name=name)
-    tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    for person, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
+        person.pk = pk
+    org_id = str(organization.pk)
+    notes = Person._meta.get_field("notes")
+    assert isinstance(notes, EncryptedTextField)
+    blank = {f.name: f.get_default() for f in Person._meta.concrete_fields if f.name in PERSON_COLUMNS}
+    now = timezone.now()
+    insert_rows(
+        Person,
+        (
+            {
+                "id": person.pk,
+                **{name: person.row.values.get(name) or blank[name] for name in PERSON_COLUMNS},
+                "notes": str(notes.seal(person.row.values.get("notes", ""), org_id=org_id)),
+            }
+            for person in new
+        ),
+        constants={"organization_id": organization.pk, "created_at": now, "updated_at": now},
+    )
+    insert_rows(
+        PersonEmail,
+        (
+            {"person_id": person.pk, "email": email, "is_primary": n == 0}
+            for person in new
+            for n, email in enumerate(person.emails)
+        ),
+        constants={"organization_id": organization.pk},
+    )
+    insert_rows(
+        PersonPhone,
+        (
+            {"person_id": person.pk, "number": number, "is_primary": n == 0}
+            for person in new
+            for n, number in enumerate(person.phones)
+        ),
+        constants={"organization_id": organization.pk},
+    )
+    duplicates = [person for person in new if person.duplicate_of is not None]
+    tags = {person.pk: set(person.row.tags) for person in new}
+    for person in duplicates:
+        tags[person.pk].add(str(_("possible duplicate")))
+        original = person.duplicate_of
+        original_pk = original if isinstance(original, int) else original.pk  # type: ignore[union-attr]
+        pair_record(
+            organization=organization,
+            ids=(original_pk, person.pk),
+            score=100,
+            reasons=["same e-mail or phone (import)"],
+        )
+    tag_ids = _tag_ids(organization, {name for names in tags.values() for name in names})
     through = Person.tags.through
-    links = [through(person_id=p.pk, tag_id=tag_ids[name]) for p, tags in tagged for name in tags]
-    links += [through(person_id=p.pk, tag_id=tag_ids[str(_("possible duplicate"))]) for p in duplicates]
+    insert_rows(
+        through,
+        ({"person_id": pk, "tag_id": tag_ids[name]} for pk, names in tags.items() for name in names),
+    )
+
+
+def _apply_updates(organization: Organization, updates: dict[int, list[Row]]) -> None:
+    """Apply the rows that match people already in the database, in file order: non-empty
+    values replace, new contact points are added, tags add up."""
+    tags: dict[int, set[str]] = {}
+    for person in Person.objects.filter(pk__in=updates):
+        for row in updates[person.pk]:
+            for name, value in row.values.items():
+                if value:
+                    setattr(person, name, value)
+            if row.email and not person.emails.filter(email=row.email).exists():
+                PersonEmail.objects.create(organization=organization, person=person, email=row.email, is_primary=False)
+            if row.phone and not person.phones.filter(number=row.phone).exists():
+                PersonPhone.objects.create(organization=organization, person=person, number=row.phone, is_primary=False)
+            tags.setdefault(person.pk, set()).update(row.tags)
+        person.updated_at = timezone.now()
+        person.save()
+    tag_ids = _tag_ids(organization, {name for names in tags.values() for name in names})
+    through = Person.tags.through
+    links = [through(person_id=pk, tag_id=tag_ids[name]) for pk, names in tags.items() for name in names]
     through.objects.bulk_create(links, ignore_conflicts=True, batch_size=1000)
+
+
+def _tag_ids(organization: Organization, names: set[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    known = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    for name in names - set(known):
+        known[name] = Tag.objects.get_or_create(organization=organization, name=name)[0].pk
+    return known
 
 
 def _mapped_columns(job: ImportJob) -> list[tuple[int, str]]:

@@ -303,3 +303,31 @@ def test_an_organizations_first_encrypted_value_creates_its_key(db, settings):
     org.private_notes = "first notes"
     org.save()
     assert Organization.objects.get(pk=org.pk).private_notes == "first notes"
+
+
+def test_encrypting_does_not_take_the_key_store_lock_each_time(org, monkeypatch):
+    crypto.encrypt("first", org_id=str(org.pk), context="t")  # may create and read the key
+    taken = {"n": 0}
+    real_enter = crypto._store_lock.__enter__
+
+    def counting_enter(self):
+        taken["n"] += 1
+        return real_enter(self)
+
+    monkeypatch.setattr(crypto._store_lock, "__enter__", counting_enter)
+    for n in range(50):
+        crypto.encrypt(f"value {n}", org_id=str(org.pk), context="t")
+    assert taken["n"] == 0
+
+
+def test_a_rotation_by_another_process_is_seen_at_the_next_encryption(org):
+    org_id = str(org.pk)
+    crypto.encrypt("before", org_id=org_id, context="t")
+    remembered = dict(crypto._current_cache), dict(crypto._key_cache)
+    new_version = crypto.org_secret_rotate(org_id)
+    # This process still remembers the old version, as another process would.
+    crypto._current_cache.update(remembered[0])
+    crypto._key_cache.update(remembered[1])
+    token = crypto.encrypt("after", org_id=org_id, context="t")
+    assert crypto.parse_token(token)[1] == new_version
+    assert crypto.decrypt(token, context="t") == "after"

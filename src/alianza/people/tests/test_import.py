@@ -358,6 +358,13 @@ def test_unused_uploads_are_deleted_after_a_day(org_a, owner):
         ("pt_BR", "pt"),
         ("Português", "pt"),
         ("zh-Hant", "zh-hant"),
+        # in their own scripts
+        ("العربية", "ar"),
+        ("中文", "zh-hans"),
+        ("繁體中文", "zh-hant"),
+        ("한국어", "ko"),
+        ("Tiếng Việt", "vi"),
+        ("Kreyòl", "ht"),
     ],
 )
 def test_languages_as_people_write_them(org_a, owner, value, code):
@@ -376,3 +383,84 @@ def test_the_fast_e_mail_check_never_accepts_what_django_refuses(org_a, owner, v
 def test_numbers_the_phone_authority_refuses_are_rejected(org_a, owner, value):
     job = run(org_a, owner, f"phone\n{value}\n".encode())
     assert job.rejected == 1
+
+
+def test_an_e_mail_too_long_for_the_column_is_rejected_and_the_import_goes_on(org_a, owner):
+    # Django's validator allows up to 320 characters; the column holds 254.
+    long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "org"
+    assert 254 < len(long_email) <= 320
+    job = run(org_a, owner, f"email,first name\n{long_email},Long\nok@example.org,Fine\n".encode())
+    assert counts(job) == (2, 1, 0, 0, 1)
+    assert job.status == ImportJob.Status.DONE
+    with scope(organization=org_a):
+        assert ImportRejection.objects.get().reason == "The e-mail address is longer than 254 characters."
+
+
+def test_a_job_that_stops_on_an_error_is_marked_failed(org_a, owner, monkeypatch):
+    from alianza.people import importing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_import_batch", broken)
+    job = import_job_create(
+        organization=org_a, actor=owner, file_name="a.csv", chunks=iter([BASIC.encode()]), on_match="skip"
+    )
+    with scope(organization=org_a):
+        job = import_job_start(job=job, actor=owner, mapping=job.mapping, enqueue=False)
+        with pytest.raises(RuntimeError):
+            import_job_run(job=job)
+        job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error == "RuntimeError (see the log)"
+
+
+REPEATS = (
+    "email,phone,first name,city,tags\n"
+    "ana@example.org,,Ana,,a\n"
+    "bo@example.org,(512) 555-0150,Bo,Austin,b\n"
+    "ana@example.org,(512) 555-0151,,Dallas,c\n"
+    ",(512) 555-0150,Bob,,d\n"
+    "bo@example.org,(512) 555-0151,Cy,,e\n"
+    "ana@example.org,,Anita,,f\n"
+)
+
+
+def _state(org):
+    with scope(organization=org):
+        return sorted(
+            (
+                p.given_name,
+                p.city,
+                tuple(sorted(p.emails.values_list("email", flat=True))),
+                tuple(sorted(p.phones.values_list("number", flat=True))),
+                tuple(sorted(p.tags.values_list("name", flat=True))),
+            )
+            for p in Person.objects.all()
+        )
+
+
+@pytest.mark.parametrize("on_match", ["skip", "update", "create"])
+def test_repeated_people_in_one_file_do_not_depend_on_batch_boundaries(org_a, owner, monkeypatch, on_match):
+    """The same file gives the same counts and the same people whatever the batch size."""
+    from alianza.people import importing
+
+    results = []
+    for size in (1, 2, 4, 5000):
+        monkeypatch.setattr(importing, "BATCH_SIZE", size)
+        job = run(org_a, owner, REPEATS.encode(), on_match=on_match)
+        results.append((counts(job), _state(org_a)))
+        with scope(organization=org_a):
+            DuplicatePair.objects.all().delete()
+            Person.objects.all().delete()
+    assert all(result == results[0] for result in results)
+    if on_match == "update":
+        # Ana, then Bo; row 3 is Ana again (adds a phone), row 4 Bo, row 5 has Bo's e-mail and
+        # Ana's phone (two people: rejected), row 6 Ana again.
+        assert results[0][0] == (6, 2, 3, 0, 1)
+        assert results[0][1] == [
+            ("Anita", "Dallas", ("ana@example.org",), ("+15125550151",), ("a", "c", "f")),
+            ("Bob", "Austin", ("bo@example.org",), ("+15125550150",), ("b", "d")),
+        ]
+    if on_match == "skip":
+        assert results[0][0] == (6, 2, 0, 4, 0)

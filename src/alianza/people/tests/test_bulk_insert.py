@@ -1,0 +1,40 @@
+"""core.bulk_insert, as the import uses it: reserved ids that the ORM never hands out again,
+defaults for the columns the rows leave out, and encrypted values that read back."""
+
+from django.db import connection, transaction
+from django_scopes import scope
+
+from alianza.core.bulk_insert import allocate_ids, insert_rows
+from alianza.people.models import Person, Tag
+
+
+def test_reserved_ids_are_not_reused_and_defaults_fill_the_other_columns(org_a):
+    notes = Person._meta.get_field("notes")
+    with transaction.atomic():
+        ids = allocate_ids(Person, 3)
+        assert len(set(ids)) == 3
+        insert_rows(
+            Person,
+            [
+                {"id": pk, "given_name": f"P{pk}", "notes": str(notes.seal(f"note {pk}", org_id=str(org_a.pk)))}
+                for pk in ids
+            ],
+            constants={"organization_id": org_a.pk},
+        )
+    with scope(organization=org_a):
+        later = Person.objects.create(organization=org_a, given_name="Later")
+        assert later.pk not in ids
+        people = list(Person.objects.filter(pk__in=ids).order_by("pk"))
+        assert [p.given_name for p in people] == [f"P{pk}" for pk in ids]
+        assert [p.notes for p in people] == [f"note {pk}" for pk in ids]
+        assert {p.preferred_language for p in people} == {"en"}  # the field's default
+        assert all(p.created_at is not None and p.other_languages == [] for p in people)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT notes FROM people_person WHERE id = %s", [ids[0]])
+        assert "note" not in cursor.fetchone()[0]
+
+
+def test_no_rows_writes_nothing(org_a):
+    assert insert_rows(Tag, []) == 0
+    with transaction.atomic():
+        assert allocate_ids(Tag, 0) == []
