@@ -13,23 +13,26 @@ people are written without model instances (``core.bulk_insert``: COPY on Postgr
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import queue
 import re
+import threading
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope
@@ -153,8 +156,15 @@ def read_rows(path: Path) -> Iterator[list[str]]:
         finally:
             workbook.close()
         return
-    encoding = _detect_encoding(path)
-    with open(path, encoding=encoding, newline="") as fh:
+    with _open_csv(path) as (fh, dialect):
+        for row in csv.reader(_nfc_lines(fh), dialect):
+            yield [cell.strip() for cell in row]
+
+
+@contextlib.contextmanager
+def _open_csv(path: Path) -> Iterator[tuple[io.TextIOWrapper, Any]]:
+    """The CSV file opened in its encoding, with its dialect (delimiter, quoting)."""
+    with open(path, encoding=_detect_encoding(path), newline="") as fh:
         sample = fh.read(64 * 1024)
         fh.seek(0)
         if "\0" in sample:
@@ -163,8 +173,18 @@ def read_rows(path: Path) -> Iterator[list[str]]:
             dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        for row in csv.reader(_nfc_lines(fh), dialect):
-            yield [cell.strip() for cell in row]
+        yield fh, dialect
+
+
+def _count_data_rows(path: Path) -> int:
+    """How many rows ``_data_rows`` will give, for the progress bar — without normalising every
+    cell (whether a row is blank does not change under NFC)."""
+    if _is_xlsx(path):
+        return sum(1 for _row in _data_rows(path))
+    with _open_csv(path) as (fh, dialect):
+        rows = csv.reader(fh, dialect)
+        next(rows, None)
+        return sum(1 for row in rows if any(cell.strip() for cell in row))
 
 
 def _nfc_lines(lines: Iterator[str]) -> Iterator[str]:
@@ -510,24 +530,15 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
 def _run(job: ImportJob) -> ImportJob:
     organization = job.organization
     path = Path(job.stored_path)
-    languages = _language_index()
     with scope(organization=organization):
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, error="")
         if job.rows_total is None:
-            total = sum(1 for _row in _data_rows(path))
-            ImportJob.objects.filter(pk=job.pk).update(rows_total=total)
-        batch: list[tuple[int, list[str]]] = []
-        position = 0
-        for number, cells in _data_rows(path):
-            position += 1
-            if position <= job.rows_done:
-                continue  # done by an earlier run of this job
-            batch.append((number, cells))
-            if len(batch) >= BATCH_SIZE:
-                _import_batch(job, batch, languages)
-                batch = []
-        if batch:
-            _import_batch(job, batch, languages)
+            ImportJob.objects.filter(pk=job.pk).update(rows_total=_count_data_rows(path))
+        # Reading and checking the next batches (pure Python) runs in a thread while this one
+        # waits for the database to write the current batch: the two use both cores.
+        with contextlib.closing(_prefetched(_checked_batches(job, path, skip=job.rows_done))) as batches:
+            for checked in batches:
+                _import_batch(job, checked)
         path.unlink(missing_ok=True)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, finished_at=timezone.now(), stored_path=""
@@ -549,6 +560,92 @@ def _run(job: ImportJob) -> ImportJob:
     return job
 
 
+@dataclass
+class _Checked:
+    """One batch of the file, checked: its size, the valid rows (with their cells, for a later
+    rejection) and the rejected ones."""
+
+    size: int
+    rows: list[tuple[Row, list[str]]]
+    rejections: list[ImportRejection]
+
+
+def _checked_batches(job: ImportJob, path: Path, *, skip: int) -> Iterator[_Checked]:
+    """The file's batches after the first ``skip`` rows (done by an earlier run), checked. No
+    database access: this runs in the reader thread."""
+    languages = _language_index()
+    batch: list[tuple[int, list[str]]] = []
+    position = 0
+    for number, cells in _data_rows(path):
+        position += 1
+        if position <= skip:
+            continue
+        batch.append((number, cells))
+        if len(batch) >= BATCH_SIZE:
+            yield _check(job, batch, languages)
+            batch = []
+    if batch:
+        yield _check(job, batch, languages)
+
+
+def _check(job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[str, str]) -> _Checked:
+    checked = _Checked(size=len(batch), rows=[], rejections=[])
+    for number, cells in batch:
+        result = row_validate(number, cells, job.mapping, languages)
+        if isinstance(result, str):
+            checked.rejections.append(_rejection(job, number, cells, result))
+        else:
+            checked.rows.append((result, cells))
+    return checked
+
+
+T = TypeVar("T")
+
+
+def _prefetched(items: Iterator[T], *, depth: int = 2) -> Generator[T]:
+    """``items``, produced by a background thread up to ``depth`` ahead (bounded memory), in the
+    caller's language. An error in the thread is raised here; closing this generator stops the
+    thread."""
+    language = translation.get_language()
+    pending: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                pending.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                for item in items:
+                    if not put((item, None)):
+                        return
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller and raised there
+            put((done, exc))
+            return
+        put((done, None))
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = pending.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 @dataclass(eq=False)
 class _NewPerson:
     """A person this batch creates: every row of the file for them (update mode) merged."""
@@ -566,20 +663,14 @@ Owner = int | _NewPerson  # a person in the database (id), or one this batch cre
 PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS or name == "notes"]
 
 
-def _import_batch(job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[str, str]) -> None:
+def _import_batch(job: ImportJob, checked: _Checked) -> None:
     """Decide and write one batch. Matches are looked up in the database, which holds the
     file's earlier batches too, so a row's outcome does not depend on where batches start:
     a second row for someone the file already added is skipped, or merged into them (update),
     or added as their possible duplicate, exactly as for someone added before."""
-    rows: list[Row] = []
-    rejections: list[ImportRejection] = []
-    cells_of = dict(batch)
-    for number, cells in batch:
-        result = row_validate(number, cells, job.mapping, languages)
-        if isinstance(result, str):
-            rejections.append(_rejection(job, number, cells, result))
-        else:
-            rows.append(result)
+    rows = [row for row, _cells in checked.rows]
+    cells_of = {row.number: cells for row, cells in checked.rows}
+    rejections = list(checked.rejections)
     owners_of: dict[str, Owner] = {}
     owners_of.update(
         PersonEmail.objects.filter(email__in={r.email for r in rows if r.email}).values_list("email", "person_id")
@@ -625,12 +716,18 @@ def _import_batch(job: ImportJob, batch: list[tuple[int, list[str]]], languages:
             (person.emails if key == row.email else person.phones).append(key)
             owners_of[key] = person
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Not waiting for the disk at each batch's commit is safe here: the job's progress is
+            # written in the same transaction, so a crash loses at most the last batches, both
+            # rows and progress, and the resumed import writes them again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         _write_new_people(job.organization, new)
         _apply_updates(job.organization, updates)
         ImportRejection.objects.bulk_create(rejections, batch_size=1000)
         job_now = ImportJob.objects.select_for_update().get(pk=job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
-            rows_done=job_now.rows_done + len(batch),
+            rows_done=job_now.rows_done + checked.size,
             created=job_now.created + len(new),
             updated=job_now.updated + updated,
             skipped=job_now.skipped + skipped,

@@ -464,3 +464,34 @@ def test_repeated_people_in_one_file_do_not_depend_on_batch_boundaries(org_a, ow
         ]
     if on_match == "skip":
         assert results[0][0] == (6, 2, 0, 4, 0)
+
+
+def test_an_error_while_reading_stops_the_import_and_is_raised(org_a, owner, monkeypatch):
+    """Rows are read and checked in a background thread: its errors reach the caller."""
+    import threading
+
+    from alianza.people import importing
+
+    def unreadable(*args, **kwargs):
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "broken disk")
+
+    monkeypatch.setattr(importing, "row_validate", unreadable)
+    job = import_job_create(
+        organization=org_a, actor=owner, file_name="a.csv", chunks=iter([BASIC.encode()]), on_match="skip"
+    )
+    with scope(organization=org_a):
+        job = import_job_start(job=job, actor=owner, mapping=job.mapping, enqueue=False)
+        with pytest.raises(UnicodeDecodeError):
+            import_job_run(job=job)
+        job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert not [t for t in threading.enumerate() if t.name == "import-reader"]
+
+
+def test_reasons_are_in_the_language_of_whoever_runs_the_import(org_a, owner):
+    from django.utils import translation
+
+    with translation.override("es"):
+        run(org_a, owner, b"email\nnot-an-email\n")
+    with scope(organization=org_a):
+        assert ImportRejection.objects.get().reason == "“not-an-email” no es un correo electrónico válido."
