@@ -2,15 +2,17 @@
 SQLite. For bulk paths (the people import) where Django's ``bulk_create`` — which builds a model
 instance per row and compiles SQL for it — would cost more than the database itself.
 
-    ids = allocate_ids(Person, len(rows))          # inside transaction.atomic()
-    insert_rows(Person, rows, constants={"organization_id": org.pk, "created_at": now})
+    ids = allocate_ids(Person, len(people))        # inside transaction.atomic()
+    insert_rows(Person, ["id", "given_name"], [(pk, p.name) for pk, p in zip(ids, people)],
+                constants={"organization_id": org.pk, "created_at": now})
 
 Rules, because no model code runs:
-- per-row values are plain database values (str, int, bool, None, or ``Sealed`` ciphertext
+- per-row values (one tuple per row, in the order of ``columns``) are plain database values
+  (str, int, bool, None, or ``Sealed`` ciphertext
   from ``EncryptedTextField.seal``); the caller validates them (length, format) beforehand;
 - ``constants`` are Python values the same for every row, converted once by their fields;
 - every other column gets its field's default, converted once;
-- the primary key is written only if the rows carry it (from ``allocate_ids``).
+- the primary key is written only if ``columns`` names it (ids from ``allocate_ids``).
 """
 
 from __future__ import annotations
@@ -52,43 +54,40 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     raise NotImplementedError(f"allocate_ids does not support {connection.vendor}")
 
 
-def _columns(model: type[models.Model], given: Sequence[str]) -> list[models.Field[Any, Any]]:
-    pk = model._meta.pk
-    return [f for f in model._meta.concrete_fields if f is not pk or f.attname in given]
-
-
 def insert_rows(
     model: type[models.Model],
-    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
     *,
     constants: Mapping[str, Any] | None = None,
 ) -> int:
-    """Insert ``rows`` (dicts of attname → database value) into ``model``'s table. Returns the
-    number of rows written."""
+    """Insert ``rows`` (tuples of database values for ``columns``, attnames) into ``model``'s
+    table; ``constants`` and the fields' defaults fill the other columns. Returns the number of
+    rows written."""
+    # Materialised before the COPY starts: code that computes a row (encryption may read the
+    # key store, which may query) must not run while the connection is in COPY mode.
     rows = list(rows)
     if not rows:
         return 0
     constants = constants or {}
-    given = list(rows[0].keys())
-    fields = _columns(model, given)
-    fixed: dict[str, Any] = {}
-    for f in fields:
-        if f.attname in given:
-            continue
-        value = constants[f.attname] if f.attname in constants else f.get_default()
-        fixed[f.attname] = f.get_db_prep_save(value, connection)
-    names = [f.attname for f in fields]
-    tuples = (tuple(row[n] if n in row else fixed[n] for n in names) for row in rows)
+    pk = model._meta.pk
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    given = [by_attname[name] for name in columns]
+    others = [f for f in model._meta.concrete_fields if f.attname not in columns and f is not pk]
+    fixed = tuple(
+        f.get_db_prep_save(constants[f.attname] if f.attname in constants else f.get_default(), connection)
+        for f in others
+    )
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    column_list = ", ".join(quote(f.column) for f in fields)
+    column_list = ", ".join(quote(f.column) for f in [*given, *others])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for values in tuples:
-                    copy.write_row(values)
+                for row in rows:
+                    copy.write_row((*row, *fixed))
         else:
-            placeholders = ", ".join(["%s"] * len(fields))
+            placeholders = ", ".join(["%s"] * (len(given) + len(others)))
             sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608 — names from the model, quoted
-            cursor.executemany(sql, list(tuples))
+            cursor.executemany(sql, [(*row, *fixed) for row in rows])
     return len(rows)

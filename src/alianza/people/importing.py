@@ -39,7 +39,7 @@ from django_scopes import scope
 
 from alianza.core.audit import log_action
 from alianza.core.bulk_insert import allocate_ids, insert_rows
-from alianza.core.crypto import EncryptedTextField
+from alianza.core.crypto import EncryptedTextField, org_secrets_ensure
 from alianza.core.models import Organization, User
 
 from .contact import DEFAULT_REGION, phone_e164_fast
@@ -349,6 +349,7 @@ class Row:
     email: str = ""
     phone: str = ""
     tags: list[str] = field(default_factory=list)
+    person_values: tuple[Any, ...] | None = None  # for a new person's row (see _person_values)
 
 
 def row_validate(number: int, cells: list[str], mapping: dict[str, str], languages: dict[str, str]) -> Row | str:
@@ -535,7 +536,9 @@ def _run(job: ImportJob) -> ImportJob:
         if job.rows_total is None:
             ImportJob.objects.filter(pk=job.pk).update(rows_total=_count_data_rows(path))
         # Reading and checking the next batches (pure Python) runs in a thread while this one
-        # waits for the database to write the current batch: the two use both cores.
+        # waits for the database to write the current batch: the two use both cores. The thread
+        # never uses the database: the organization's key is made ready here, before it starts.
+        org_secrets_ensure(str(organization.pk))
         with contextlib.closing(_prefetched(_checked_batches(job, path, skip=job.rows_done))) as batches:
             for checked in batches:
                 _import_batch(job, checked)
@@ -595,8 +598,24 @@ def _check(job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[s
         if isinstance(result, str):
             checked.rejections.append(_rejection(job, number, cells, result))
         else:
+            result.person_values = _person_values(job_org=job.organization, row=result)
             checked.rows.append((result, cells))
     return checked
+
+
+_BLANK = {f.name: f.get_default() for f in Person._meta.concrete_fields}
+_NOTES = Person._meta.get_field("notes")
+
+
+def _person_values(*, job_org: Organization, row: Row) -> tuple[Any, ...]:
+    """The row's values for ``PERSON_COLUMNS`` as the database stores them (defaults for empty
+    cells, notes encrypted). Built in the reader thread, off the writer's path."""
+    assert isinstance(_NOTES, EncryptedTextField)
+    values = row.values
+    return (
+        *(values.get(name) or _BLANK[name] for name in PERSON_COLUMNS[:-1]),
+        str(_NOTES.seal(values.get("notes", ""), org_id=str(job_org.pk))),
+    )
 
 
 T = TypeVar("T")
@@ -659,8 +678,8 @@ class _NewPerson:
 
 Owner = int | _NewPerson  # a person in the database (id), or one this batch creates
 
-# The person columns an import writes; every other column gets its default.
-PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS or name == "notes"]
+# The person columns an import writes (notes last); every other column gets its default.
+PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS] + ["notes"]
 
 
 def _import_batch(job: ImportJob, checked: _Checked) -> None:
@@ -672,12 +691,8 @@ def _import_batch(job: ImportJob, checked: _Checked) -> None:
     cells_of = {row.number: cells for row, cells in checked.rows}
     rejections = list(checked.rejections)
     owners_of: dict[str, Owner] = {}
-    owners_of.update(
-        PersonEmail.objects.filter(email__in={r.email for r in rows if r.email}).values_list("email", "person_id")
-    )
-    owners_of.update(
-        PersonPhone.objects.filter(number__in={r.phone for r in rows if r.phone}).values_list("number", "person_id")
-    )
+    owners_of.update(_owners(job.organization, PersonEmail, "email", {r.email for r in rows if r.email}))
+    owners_of.update(_owners(job.organization, PersonPhone, "number", {r.phone for r in rows if r.phone}))
     new: list[_NewPerson] = []
     updates: dict[int, list[Row]] = {}
     skipped = updated = 0
@@ -735,6 +750,25 @@ def _import_batch(job: ImportJob, checked: _Checked) -> None:
         )
 
 
+def _owners(
+    organization: Organization, model: type[PersonEmail] | type[PersonPhone], column: str, values: set[str]
+) -> dict[str, int]:
+    """Contact point → person id, for those of ``values`` the organization already has. On
+    PostgreSQL as one array parameter: Django's ``__in`` with thousands of values costs more in
+    Python than the query does in the database."""
+    if not values:
+        return {}
+    if connection.vendor != "postgresql":
+        return dict(model.objects.filter(**{f"{column}__in": values}).values_list(column, "person_id"))
+    table, name = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {name}, person_id FROM {table} WHERE organization_id = %s AND {name} = ANY(%s)",  # noqa: S608
+            [organization.pk, list(values)],
+        )
+        return dict(cursor.fetchall())
+
+
 def _write_new_people(organization: Organization, new: list[_NewPerson]) -> None:
     """Insert the batch's new people with their contact points and tags, without model
     instances (COPY on PostgreSQL). Values were checked by ``row_validate``."""
@@ -742,39 +776,26 @@ def _write_new_people(organization: Organization, new: list[_NewPerson]) -> None
         return
     for person, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
         person.pk = pk
-    org_id = str(organization.pk)
-    notes = Person._meta.get_field("notes")
-    assert isinstance(notes, EncryptedTextField)
-    blank = {f.name: f.get_default() for f in Person._meta.concrete_fields if f.name in PERSON_COLUMNS}
     now = timezone.now()
     insert_rows(
         Person,
+        ["id", *PERSON_COLUMNS],
         (
-            {
-                "id": person.pk,
-                **{name: person.row.values.get(name) or blank[name] for name in PERSON_COLUMNS},
-                "notes": str(notes.seal(person.row.values.get("notes", ""), org_id=org_id)),
-            }
+            (person.pk, *(person.row.person_values or _person_values(job_org=organization, row=person.row)))
             for person in new
         ),
         constants={"organization_id": organization.pk, "created_at": now, "updated_at": now},
     )
     insert_rows(
         PersonEmail,
-        (
-            {"person_id": person.pk, "email": email, "is_primary": n == 0}
-            for person in new
-            for n, email in enumerate(person.emails)
-        ),
+        ["person_id", "email", "is_primary"],
+        ((person.pk, email, n == 0) for person in new for n, email in enumerate(person.emails)),
         constants={"organization_id": organization.pk},
     )
     insert_rows(
         PersonPhone,
-        (
-            {"person_id": person.pk, "number": number, "is_primary": n == 0}
-            for person in new
-            for n, number in enumerate(person.phones)
-        ),
+        ["person_id", "number", "is_primary"],
+        ((person.pk, number, n == 0) for person in new for n, number in enumerate(person.phones)),
         constants={"organization_id": organization.pk},
     )
     duplicates = [person for person in new if person.duplicate_of is not None]
@@ -791,10 +812,7 @@ def _write_new_people(organization: Organization, new: list[_NewPerson]) -> None
         )
     tag_ids = _tag_ids(organization, {name for names in tags.values() for name in names})
     through = Person.tags.through
-    insert_rows(
-        through,
-        ({"person_id": pk, "tag_id": tag_ids[name]} for pk, names in tags.items() for name in names),
-    )
+    insert_rows(through, ["person_id", "tag_id"], ((pk, tag_ids[name]) for pk, names in tags.items() for name in names))
 
 
 def _apply_updates(organization: Organization, updates: dict[int, list[Row]]) -> None:

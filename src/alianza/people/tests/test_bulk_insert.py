@@ -13,14 +13,13 @@ def test_reserved_ids_are_not_reused_and_defaults_fill_the_other_columns(org_a):
     with transaction.atomic():
         ids = allocate_ids(Person, 3)
         assert len(set(ids)) == 3
-        insert_rows(
+        written = insert_rows(
             Person,
-            [
-                {"id": pk, "given_name": f"P{pk}", "notes": str(notes.seal(f"note {pk}", org_id=str(org_a.pk)))}
-                for pk in ids
-            ],
+            ["id", "given_name", "notes"],
+            ((pk, f"P{pk}", str(notes.seal(f"note {pk}", org_id=str(org_a.pk)))) for pk in ids),
             constants={"organization_id": org_a.pk},
         )
+        assert written == 3
     with scope(organization=org_a):
         later = Person.objects.create(organization=org_a, given_name="Later")
         assert later.pk not in ids
@@ -35,6 +34,6 @@ def test_reserved_ids_are_not_reused_and_defaults_fill_the_other_columns(org_a):
 
 
 def test_no_rows_writes_nothing(org_a):
-    assert insert_rows(Tag, []) == 0
+    assert insert_rows(Tag, ["name"], []) == 0
     with transaction.atomic():
         assert allocate_ids(Tag, 0) == []
