@@ -25,7 +25,7 @@ class PersonSearchForm(forms.Form):
 class SeatForm(forms.Form):
     """A seat: the person (chosen among the results of a search, on a new seat only), role and term."""
 
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         label=_("Person"),
         queryset=Person.objects.none(),
         widget=forms.RadioSelect,

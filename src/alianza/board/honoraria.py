@@ -43,7 +43,7 @@ class HonorariumInput:
 
 def _snapshot(honorarium: Honorarium) -> dict[str, Any]:
     return {
-        "amount": str(honorarium.amount),
+        "amount": f"{Decimal(honorarium.amount):.2f}",
         "currency": honorarium.currency,
         "date": honorarium.date.isoformat() if honorarium.date else None,
         "purpose": honorarium.purpose,

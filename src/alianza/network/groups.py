@@ -153,7 +153,7 @@ def group_member_add(
     with transaction.atomic(), scope(organization=group.organization):
         # One seat per staff member at a time, and one chair: serialise additions to a group.
         WorkingGroup.objects.select_for_update().only("pk").get(pk=group.pk)
-        current = group.members.current()
+        current = WorkingGroupMember.objects.filter(group=group).current()
         if data.user is not None and current.filter(user=data.user).exists():
             raise GroupError(_("This person already sits on the group."))
         if data.role == WorkingGroupMember.Role.CHAIR and current.filter(role=WorkingGroupMember.Role.CHAIR).exists():
