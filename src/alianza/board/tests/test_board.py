@@ -386,3 +386,14 @@ def test_the_demo_board_has_four_leaders_with_terms_and_honoraria(db, settings):
     call_command("load_demo", stdout=io.StringIO())  # again: nothing doubles
     with scopes_disabled():
         assert BoardSeat.objects.count() == 4 and WorkingGroup.objects.count() == 2
+
+
+def test_merging_a_board_member_with_a_duplicate_keeps_the_seat_and_honoraria(hub, owner, seat, leader):
+    from alianza.people.merging import person_merge
+
+    make_honorarium(seat, status="paid")
+    duplicate = make_person(hub, given_name="Lupe", family_name="Hernández")
+    survivor = person_merge(survivor=duplicate, merged=leader, actor=owner, take_from_merged=[])
+    with scopes_disabled():
+        seat.refresh_from_db()
+        assert seat.person == survivor and seat.honoraria.count() == 1
