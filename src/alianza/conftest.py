@@ -11,13 +11,13 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from alianza.board.tests import factories as board_factories  # noqa: F401 — and the advisory board's
 from alianza.core.models import Organization, User
 from alianza.core.permissions import Role
 from alianza.core.tests import factories  # noqa: F401 — registers the core isolation factories
 from alianza.core.tests.factories import make_membership, make_organization, make_user
 from alianza.network.tests import factories as network_factories  # noqa: F401 — and the network ones
 from alianza.people.tests import factories as people_factories  # noqa: F401 — and the people ones
-from alianza.board.tests import factories as board_factories  # noqa: F401 — and the advisory board's
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
