@@ -1,5 +1,20 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from alianza.core.models import Organization
+
+
+def _in_hub(organization: Organization) -> bool:
+    return organization.is_hub
+
+
+def _not_in_hub(organization: Organization) -> bool:
+    return not organization.is_hub
 
 
 class NetworkConfig(AppConfig):
@@ -22,3 +37,9 @@ class NetworkConfig(AppConfig):
             (_("Values and principles"), "network:principles", 62),
         ):
             register(NavItem(label, url_name, "network:manage", order=order, shown_in=lambda org: org.is_hub))
+        register(NavItem(_("Working groups"), "network:group_list", "network:groups", order=63, shown_in=_in_hub))
+        register(
+            NavItem(
+                _("Our working groups"), "network:our_groups", "network:groups_view", order=63, shown_in=_not_in_hub
+            )
+        )

@@ -15,6 +15,9 @@ from .models import (
     IndividualSignup,
     OrganizationApplication,
     PrinciplesVersion,
+    WorkingGroup,
+    WorkingGroupMember,
+    network_participants,
     validate_counties,
     validate_phone,
     validate_single_line,
@@ -176,3 +179,71 @@ class RequestInfoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("E-mailed to the contact person. Write it in the language they applied in."),
     )
+
+
+class WorkingGroupForm(I18nModelForm):
+    class Meta:
+        model = WorkingGroup
+        fields = ["kind", "name", "purpose", "status"]
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:  # a new group is active
+            del self.fields["status"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class WorkingGroupMemberForm(forms.Form):
+    represents = forms.ModelChoiceField(
+        label=_("Organization represented"),
+        queryset=Organization.objects.none(),
+        help_text=_("The hub or an active member organization."),
+    )
+    staff_email = forms.EmailField(
+        label=_("Staff member's e-mail"),
+        required=False,
+        help_text=_("Someone with an account at that organization. Or leave it empty and write a name below."),
+    )
+    name = forms.CharField(
+        label=_("Representative's name"), max_length=200, required=False, validators=[validate_single_line]
+    )
+    contact = forms.CharField(
+        label=_("Representative's contact"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How to reach them (e-mail, phone). Encrypted; seen by the hub's staff only."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=WorkingGroupMember.Role.choices, initial=WorkingGroupMember.Role.MEMBER
+    )
+    joined_on = forms.DateField(label=_("Joined"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["represents"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(network_participants()).order_by("tier", "name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, name = data.get("staff_email"), (data.get("name") or "").strip()
+        if "staff_email" in self.errors or "name" in self.errors:
+            return data
+        if bool(email) == bool(name):
+            raise forms.ValidationError(
+                _("Give a staff member's e-mail, or a representative's name (and how to reach them), not both.")
+            )
+        if email and (data.get("contact") or "").strip():
+            self.add_error("contact", _("Staff members are reached through their account: leave this empty."))
+        return data
+
+
+class MemberLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput())

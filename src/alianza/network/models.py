@@ -4,6 +4,7 @@ to join, and individual sign-ups. All of it belongs to the hub organization that
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
 
+from alianza.core.crypto import EncryptedTextField
 from alianza.core.models import Organization
 
 
@@ -199,3 +201,115 @@ class IndividualSignup(models.Model):
         languages = {code for code, _name in settings.ALL_LANGUAGES}
         if self.preferred_language not in languages:
             raise ValidationError({"preferred_language": _("Choose a language from the list.")})
+
+
+def network_participants() -> models.Q:
+    """The organizations that may sit on a working group: the hub and active members
+    (partners outside the network, applicants, suspended and former members may not)."""
+    return models.Q(tier=Organization.Tier.HUB) | models.Q(
+        tier=Organization.Tier.MEMBER, status=Organization.Status.ACTIVE
+    )
+
+
+class WorkingGroup(models.Model):
+    """A working group, committee or task force of the network, run by the hub, with members
+    from several organizations."""
+
+    class Kind(models.TextChoices):
+        WORKING_GROUP = "working_group", _("Working group")
+        COMMITTEE = "committee", _("Committee")
+        TASK_FORCE = "task_force", _("Task force")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")  # the hub
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKING_GROUP)
+    name = I18nCharField(_("name"), max_length=200)
+    purpose = I18nTextField(_("purpose"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["status", "kind", "id"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class WorkingGroupMemberQuerySet(models.QuerySet["WorkingGroupMember"]):
+    def current(self, on: date | None = None) -> WorkingGroupMemberQuerySet:
+        """Members who have not left (by ``on``, today by default)."""
+        day = on or timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=day))
+
+
+class WorkingGroupMember(models.Model):
+    """One seat on a working group: the organization it represents, and either one of that
+    organization's staff (a user) or a named representative with contact details (personal
+    data: encrypted with the hub's key). Leaving keeps the row, with the date it ended."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        CO_CHAIR = "co_chair", _("Co-chair")
+        MEMBER = "member", _("Member")
+        STAFF_LIAISON = "staff_liaison", _("Staff liaison")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")  # the hub
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
+    represents = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization represented")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    name = models.CharField(_("representative's name"), max_length=200, blank=True, validators=[validate_single_line])
+    contact = EncryptedTextField(
+        _("representative's contact"),
+        blank=True,
+        help_text=_("How to reach them (e-mail, phone). Encrypted; seen by the hub's staff only."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined"), default=timezone.localdate)
+    left_on = models.DateField(_("left"), null=True, blank=True)
+
+    objects = ScopedManager(
+        organization="organization", _manager_class=models.Manager.from_queryset(WorkingGroupMemberQuerySet)
+    )
+
+    class Meta:
+        ordering = ["group", "role", "id"]
+        verbose_name = _("working group member")
+        verbose_name_plural = _("working group members")
+
+    def __str__(self) -> str:
+        return self.participant_name
+
+    @property
+    def participant_name(self) -> str:
+        if self.user_id is not None and self.user is not None:
+            return self.user.name or self.user.email
+        return self.name
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None and self.left_on <= timezone.localdate()
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.user_id) == bool(self.name.strip()):
+            raise ValidationError(_("Choose a staff member of the organization, or write a representative's name."))
+        if self.user_id and self.contact:
+            raise ValidationError({"contact": _("Staff members are reached through their account: leave this empty.")})
+        if self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("The date they left cannot be before the date they joined.")})

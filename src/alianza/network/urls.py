@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_public, views_staff
+from . import views_groups, views_public, views_staff
 
 app_name = "network"
 
@@ -32,4 +32,22 @@ urlpatterns = [
         name="application_request_info",
     ),
     path("staff/<slug:org>/network/signups/", views_staff.signup_list, name="signup_list"),
+]
+
+urlpatterns += [
+    path("staff/<slug:org>/network/groups/", views_groups.group_list, name="group_list"),
+    path("staff/<slug:org>/network/groups/new/", views_groups.group_new, name="group_new"),
+    path("staff/<slug:org>/network/groups/<int:group_id>/", views_groups.group_detail, name="group_detail"),
+    path("staff/<slug:org>/network/groups/<int:group_id>/edit/", views_groups.group_edit, name="group_edit"),
+    path(
+        "staff/<slug:org>/network/groups/<int:group_id>/members/add/",
+        views_groups.group_member_add_view,
+        name="group_member_add",
+    ),
+    path(
+        "staff/<slug:org>/network/groups/<int:group_id>/members/<int:member_id>/leave/",
+        views_groups.group_member_remove_view,
+        name="group_member_remove",
+    ),
+    path("staff/<slug:org>/our-groups/", views_groups.our_groups, name="our_groups"),
 ]

@@ -8,7 +8,13 @@ from i18nfield.strings import LazyI18nString
 
 from alianza.core.models import Organization, User
 from alianza.core.testing import isolation
-from alianza.network.models import IndividualSignup, OrganizationApplication, PrinciplesVersion
+from alianza.network.models import (
+    IndividualSignup,
+    OrganizationApplication,
+    PrinciplesVersion,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 
 _counter = {"n": 0}
 
@@ -101,8 +107,35 @@ def signup_data(principles: PrinciplesVersion, **overrides: object) -> dict[str,
     return data
 
 
+@scopes_disabled()
+def make_group(organization: Organization, **fields: Any) -> WorkingGroup:
+    fields.setdefault("name", LazyI18nString({"en": f"Housing working group {_next()}", "es": "Grupo de vivienda"}))
+    fields.setdefault("purpose", LazyI18nString({"en": "Safe housing for every family."}))
+    return WorkingGroup.objects.create(organization=organization, **fields)
+
+
+@scopes_disabled()
+def make_group_member(group: WorkingGroup, **fields: Any) -> WorkingGroupMember:
+    fields.setdefault("represents", group.organization)
+    if "user" not in fields:
+        fields.setdefault("name", f"Representative {_next()}")
+    member = WorkingGroupMember(organization=group.organization, group=group, **fields)
+    member.save()
+    return member
+
+
 def _application_id(*, organization: Organization, actor: User, **_: Any) -> int:
     return make_application(organization).pk
+
+
+def _group_id(*, organization: Organization, actor: User, **_: Any) -> int:
+    return make_group(organization).pk
+
+
+@scopes_disabled()
+def _member_id(*, organization: Organization, actor: User, values: dict[str, Any], **_: Any) -> int:
+    group = WorkingGroup.objects.get(organization=organization, pk=values["group_id"])
+    return make_group_member(group).pk
 
 
 # What each staff page must require: a change of a view's permission must change this too.
@@ -116,8 +149,20 @@ for _name in (
     "network:signup_list",
 ):
     isolation.expect_permission(_name, "network:manage")
+for _name in (
+    "network:group_list",
+    "network:group_new",
+    "network:group_detail",
+    "network:group_edit",
+    "network:group_member_add",
+    "network:group_member_remove",
+):
+    isolation.expect_permission(_name, "network:groups")
+isolation.expect_permission("network:our_groups", "network:groups_view")
 
 isolation.register("application_id", _application_id)
+isolation.register("group_id", _group_id)
+isolation.register("member_id", _member_id)
 # The network's staff pages exist only in the hub (404 elsewhere): the isolation test makes its
 # organizations hubs before it requests them.
 isolation.prepare_organizations("network:", make_hub)

@@ -12,7 +12,9 @@ from alianza.core.tests.e2e.conftest import (  # noqa: F401 — fixtures, regist
     assert_only_same_host,
     browser,
     browser_session,
+    fresh_totp_code,
     page,
+    sign_in,
 )
 
 _HERE = Path(__file__).resolve().parent
