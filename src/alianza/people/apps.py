@@ -18,3 +18,4 @@ class PeopleConfig(AppConfig):
         register(NavItem(_("Duplicates"), "people:duplicate_list", "people:edit", order=12))
         register(NavItem(_("Segments"), "people:segment_list", "people:view", order=12))
         register(NavItem(_("Lists"), "people:list_index", "people:view", order=13))
+        register(NavItem(_("Custom fields"), "people:field_list", "people:fields", order=14))
