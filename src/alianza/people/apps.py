@@ -9,9 +9,13 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from alianza.core import demo
         from alianza.core.navigation import NavItem, register
 
         from . import permissions  # noqa: F401 — registers the people permissions
+        from .demo import demo_people
+
+        demo.register_step(demo_people)
 
         register(NavItem(_("People"), "people:person_list", "people:view", order=10))
         register(NavItem(_("Import"), "people:import_upload", "people:import", order=11))

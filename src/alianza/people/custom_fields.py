@@ -57,7 +57,7 @@ _FORBIDDEN_WORDS = re.compile(
     r"citizen\w*|ciudadan\w*|cidadan\w*|citoyen\w*|naturaliz\w*|"
     r"visa|visas|visado|daca|dapa|tps|green card|tarjeta verde|work permit|permiso de trabajo|"
     r"ead|i 94|i94|asylum|asilo|asile|refugee\w*|refugiad\w*|deport\w*|parole|"
-    r"a ?(?:number|num|nro|numero|no)|alien\w*|extranjer\w*|"
+    r"a ?(?:number|num|nro|numero)|(?:numero|nro|num) (?:a|de extranjero)|alien\w*|extranjer\w*|"
     r"ssn|ss number|social security|seguro social|securite sociale|itin|"
     r"birth ?(?:country|place)|birthplace|place of birth|country of (?:birth|origin)|"
     r"home country|origin country|pais (?:de )?(?:nacimiento|origen|natal|procedencia)|lugar de nacimiento|"
@@ -424,7 +424,7 @@ def custom_field_create(
             organization=organization,
             action="people.custom_field.created",
             obj=definition,
-            data={"key": key, "type": definition.field_type},
+            data={"field": key, "type": definition.field_type},
             request=request,
         )
     return definition
@@ -476,7 +476,7 @@ def custom_field_update(
                 organization=organization,
                 action="people.custom_field.updated",
                 obj=definition,
-                data={"key": definition.key, "fields": changed},
+                data={"field": definition.key, "fields": changed},
                 request=request,
             )
     return definition
@@ -496,7 +496,7 @@ def custom_field_archive(
                 organization=definition.organization,
                 action="people.custom_field.archived" if archived else "people.custom_field.restored",
                 obj=definition,
-                data={"key": definition.key},
+                data={"field": definition.key},
                 request=request,
             )
     return definition
@@ -517,7 +517,7 @@ def custom_field_delete(*, definition: CustomField, actor: User, request: HttpRe
             organization=organization,
             action="people.custom_field.deleted",
             obj=definition,
-            data={"key": definition.key},
+            data={"field": definition.key},
             request=request,
         )
         definition.delete()

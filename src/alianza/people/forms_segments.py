@@ -129,7 +129,7 @@ class SegmentFilterForm(forms.Form):
             else:
                 filters.append(CustomFilter(key=definition.key, field_type=kind, date_from=low or "",
                                             date_to=high or ""))  # fmt: skip
-        return tuple(filters)
+        return tuple(sorted(filters, key=lambda item: item.key))
 
     def _parsed(self, definition: CustomField, name: str) -> Any:
         raw = self.cleaned_data.get(name) or ""
