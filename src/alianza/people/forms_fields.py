@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from i18nfield.forms import I18nForm, I18nFormField, I18nTextInput
 from i18nfield.strings import LazyI18nString
@@ -20,9 +22,26 @@ def field_locales(organization: Any) -> list[str]:
     return [code for code, _name in settings.LANGUAGES if code in {"en", "es", *organization.languages}]
 
 
+class LabelledI18nTextInput(I18nTextInput):
+    """One text box per language, each with a visible label naming its language (the plain
+    widget names them in a ``title`` only, which screen readers may skip)."""
+
+    def format_output(self, rendered_widgets: list[str], id_: str) -> SafeString:
+        names = dict(settings.LANGUAGES)
+        shown = [code for code in self.locales if code in self.enabled_locales]
+        parts = [
+            f'<div class="i18n-language"><label for="{escape(id_)}_{self.locales.index(code)}">'
+            f"{escape(str(names.get(code, code)))}</label>{html}</div>"
+            for code, html in zip(shown, rendered_widgets, strict=False)
+        ]
+        return mark_safe(
+            f'<div class="i18n-form-group" id="{escape(id_)}">{"".join(parts)}</div>'
+        )  # each part escaped above
+
+
 class CustomFieldForm(I18nForm):
     label = I18nFormField(
-        label=_("Label"), widget=I18nTextInput, max_length=100, required=True, help_text=_("In each language.")
+        label=_("Label"), widget=LabelledI18nTextInput, max_length=100, required=True, help_text=_("In each language.")
     )
     field_type = forms.ChoiceField(label=_("Type"), choices=CustomField.Type.choices, initial=CustomField.Type.TEXT)
     key = forms.CharField(
@@ -39,7 +58,9 @@ class CustomFieldForm(I18nForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    help_text = I18nFormField(label=_("Help text (optional)"), widget=I18nTextInput, max_length=300, required=False)
+    help_text = I18nFormField(
+        label=_("Help text (optional)"), widget=LabelledI18nTextInput, max_length=300, required=False
+    )
     order = forms.IntegerField(
         label=_("Position in the form"), min_value=0, max_value=1000, initial=0, help_text=_("Smaller comes first.")
     )
