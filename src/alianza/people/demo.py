@@ -4,6 +4,8 @@ them, so segments by custom field have something to pick. Safe to run again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from i18nfield.strings import LazyI18nString
 
 from alianza.core.demo import ORGS
@@ -43,7 +45,7 @@ FIELDS = [
 ]
 
 # (given name, family name, language, e-mail local part, custom values)
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("Rosa", "Lima", "es", "rosa.lima", {"t_shirt_size": "m", "volunteer_hours": 24, "trained_kyr": "2025-03-08"}),
     ("Jean", "Pierre", "ht", "jean.pierre", {"t_shirt_size": "l", "volunteer_hours": 6.5}),
     ("Minh", "Nguyễn", "vi", "minh.nguyen", {"t_shirt_size": "s", "trained_kyr": "2024-11-16"}),
