@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from alianza.people import activity
-from alianza.people.custom_fields import custom_field_delete
+from alianza.people.custom_fields import custom_field_delete, option_is
 from alianza.people.models import ConsentRecord, CustomField, Person
 from alianza.people.segments import CustomFilter, SegmentError, SegmentFilters, people_matching, segment_people
 from alianza.people.tests.factories import make_custom_field, make_person, make_segment
@@ -296,3 +296,20 @@ def test_a_segment_page_describes_custom_filters(login, member, org_a, world):
     page = login(member).get(f"/staff/org-a/people/segments/{segment.pk}/").content.decode()
     assert "T-shirt size: any of Medium" in page
     assert "1 person matches now" in page
+
+
+def test_a_choice_filter_can_use_the_gin_index_on_postgresql(org_a, world):
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes exist on PostgreSQL only; SQLite scans with JSON_EXTRACT (the documented fallback)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = 'people_person_custom_gin'")
+        assert cursor.fetchall() == [("people_person_custom_gin",)]
+        # Rule out the other access paths, so the plan shows whether the GIN index can serve the
+        # containment the choice filter generates.
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        # The condition alone (the organization's index would win on so few rows).
+        sql, params = Person._base_manager.filter(option_is("size", ["m"])).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on; SET enable_indexscan = on")
+    assert "people_person_custom_gin" in plan, plan
