@@ -215,12 +215,18 @@ def custom_fields_of(organization: Organization, *, include_archived: bool = Tru
         return list(fields)
 
 
-def custom_values_clean(*, organization: Organization, raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+def custom_values_clean(
+    *, organization: Organization, raw: dict[str, str], definitions: dict[str, CustomField] | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Typed values for the texts in ``raw`` (field key → text, as typed in a form or found in a
     CSV cell), and the translated errors. A key that is not one of the organization's fields is
     an error; an empty text gives ``None`` (meaning: no value). Archived fields are accepted
-    (their values are kept and may be imported)."""
-    definitions = {f.key: f for f in custom_fields_of(organization)}
+    (their values are kept and may be imported).
+
+    For many rows (an import), load the fields once and pass them as ``definitions``
+    (``{f.key: f for f in custom_fields_of(organization)}``), which saves a query per row."""
+    if definitions is None:
+        definitions = {f.key: f for f in custom_fields_of(organization)}
     values: dict[str, Any] = {}
     errors: list[str] = []
     for key, text in raw.items():

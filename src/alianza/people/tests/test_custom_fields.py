@@ -367,3 +367,15 @@ def test_archive_and_delete_from_the_list(login, owner, org_a):
 def test_only_admins_define_fields(login, member, advocate, readonly_member, org_a):
     for user in (member, advocate, readonly_member):
         assert login(user).get("/staff/org-a/people/fields/").status_code == 403
+
+
+def test_an_import_can_load_the_fields_once(org_a, fields, django_assert_num_queries):
+    from alianza.people.custom_fields import custom_fields_of
+
+    definitions = {f.key: f for f in custom_fields_of(org_a)}
+    with django_assert_num_queries(0):
+        for _row in range(3):
+            assert custom_values_clean(organization=org_a, raw={"hours": "1,5"}, definitions=definitions) == (
+                {"hours": 1.5},
+                [],
+            )

@@ -160,3 +160,14 @@ def test_the_demo_has_custom_fields_with_values(db, settings):
         assert rosa.custom == {"t_shirt_size": "m", "volunteer_hours": 24, "trained_kyr": "2025-03-08"}
         assert Person.objects.filter(organization__slug="comunidad-unida").count() == 5
         assert not CustomField.objects.filter(organization__slug="hub").exists()
+
+
+def test_a_merge_keeps_the_survivors_values_and_fills_the_rest_from_the_merged_record(org_a, member, fields):
+    from alianza.people.merging import person_merge
+
+    survivor, merged = make_person(org_a, given_name="Ana"), make_person(org_a, given_name="Ana")
+    set_custom(survivor, size="s")
+    set_custom(merged, size="m", hours=7)
+    person_merge(survivor=survivor, merged=merged, actor=member, take_from_merged=[])
+    survivor.refresh_from_db()
+    assert survivor.custom == {"size": "s", "hours": 7}

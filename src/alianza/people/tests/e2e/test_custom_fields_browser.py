@@ -10,6 +10,7 @@ from alianza.core.tests.e2e.test_public_pages import (
     NARROW,
     assert_no_horizontal_overflow,
     assert_no_serious_axe_violation,
+    switch_language,
 )
 from alianza.people.tests.factories import make_person
 
@@ -53,4 +54,7 @@ def test_create_a_choice_field_and_filter_a_segment_by_it_at_360px(owner, org_a,
     expect(page.get_by_role("heading", level=1)).to_have_text("Large shirts")
     expect(page.locator("main")).to_contain_text("T-shirt size: any of Large")
     expect(page.locator("main table")).to_contain_text("Lima2")
+    page.goto("/staff/org-a/people/segments/new/")
+    switch_language(page, "ar")  # right to left: the builder still fits
+    assert_no_horizontal_overflow(page)
     browser_session.assert_only_same_host()
