@@ -9,12 +9,17 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from alianza.core import demo
         from alianza.core.navigation import NavItem, register
 
         from . import permissions  # noqa: F401 — registers the people permissions
+        from .demo import demo_people
+
+        demo.register_step(demo_people)
 
         register(NavItem(_("People"), "people:person_list", "people:view", order=10))
         register(NavItem(_("Import"), "people:import_upload", "people:import", order=11))
         register(NavItem(_("Duplicates"), "people:duplicate_list", "people:edit", order=12))
         register(NavItem(_("Segments"), "people:segment_list", "people:view", order=12))
         register(NavItem(_("Lists"), "people:list_index", "people:view", order=13))
+        register(NavItem(_("Custom fields"), "people:field_list", "people:fields", order=14))

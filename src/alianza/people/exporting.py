@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -30,7 +30,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
 
-from .models import Channel, Person
+from .custom_fields import custom_value_export
+from .models import Channel, CustomField, Person
 from .operations import PeopleError
 from .segments import with_consent, with_contact_points
 
@@ -44,18 +45,22 @@ CHUNK_SIZE = 2000
 # from public forms, so such CSV cells get a leading apostrophe; a phone number in E.164 is safe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 E164 = re.compile(r"^\+[0-9]{6,15}$")
+NUMBER = re.compile(r"^-[0-9]+(\.[0-9]+)?$")  # a custom number field's negative value
 
 
-def export_headers() -> list[str]:
+def export_headers(custom_fields: Sequence[CustomField] = ()) -> list[str]:
     return [
         _("Given name"), _("Family name"), _("Preferred name"), _("Pronouns"), _("Preferred language"),
         _("E-mail"), _("Phone"), _("City"), _("County"), _("State"), _("ZIP code"), _("Tags"),
         *(_("Agrees to: %(channel)s") % {"channel": label} for label in Channel.labels),
+        *(str(field.label) or field.key for field in custom_fields),
     ]  # fmt: skip
 
 
-def export_rows(people: QuerySet[Person]) -> Iterator[list[str]]:
-    """One row per person, in the columns of ``export_headers`` (never the notes)."""
+def export_rows(people: QuerySet[Person], custom_fields: Sequence[CustomField] = ()) -> Iterator[list[str]]:
+    """One row per person, in the columns of ``export_headers`` (never the notes). Custom fields
+    come last, one column each (archived ones too: their values are kept): a choice's label, a
+    number with ``.``, an ISO date."""
     yes, no = _("yes"), _("no")
     people = with_consent(people.prefetch_related(None).defer("notes"))
     rows = with_contact_points(people).iterator(chunk_size=CHUNK_SIZE)
@@ -76,21 +81,22 @@ def export_rows(people: QuerySet[Person]) -> Iterator[list[str]]:
             person.zip_code,
             ", ".join(tag.name for tag in person.tags.all()),
             *(yes if getattr(person, f"consent_{channel}") else no for channel in Channel.values),
+            *(custom_value_export(field, (person.custom or {}).get(field.key)) for field in custom_fields),
         ]
 
 
 def _csv_safe(value: str) -> str:
-    if value.startswith(FORMULA_START) and not E164.match(value):
+    if value.startswith(FORMULA_START) and not E164.match(value) and not NUMBER.match(value):
         return "'" + value
     return value
 
 
-def _write_csv(file: IO[bytes], people: QuerySet[Person]) -> int:
+def _write_csv(file: IO[bytes], people: QuerySet[Person], custom_fields: Sequence[CustomField]) -> int:
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")  # a BOM: Excel shows accents
     writer = csv.writer(text)
-    writer.writerow(export_headers())
+    writer.writerow([_csv_safe(header) for header in export_headers(custom_fields)])
     count = 0
-    for row in export_rows(people):
+    for row in export_rows(people, custom_fields):
         writer.writerow([_csv_safe(value) for value in row])
         count += 1
     text.flush()
@@ -98,7 +104,7 @@ def _write_csv(file: IO[bytes], people: QuerySet[Person]) -> int:
     return count
 
 
-def _write_xlsx(file: IO[bytes], people: QuerySet[Person]) -> int:
+def _write_xlsx(file: IO[bytes], people: QuerySet[Person], custom_fields: Sequence[CustomField]) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("People"))
 
@@ -107,9 +113,9 @@ def _write_xlsx(file: IO[bytes], people: QuerySet[Person]) -> int:
         written.data_type = "s"  # text, never a formula, whatever it starts with
         return written
 
-    sheet.append([cell(header) for header in export_headers()])
+    sheet.append([cell(header) for header in export_headers(custom_fields)])
     count = 0
-    for row in export_rows(people):
+    for row in export_rows(people, custom_fields):
         sheet.append([cell(value) for value in row])
         count += 1
     workbook.save(file)
@@ -145,7 +151,8 @@ def people_export(
         with transaction.atomic(), scope(organization=organization):
             people = people.filter(organization=organization)
             write = _write_csv if file_format == "csv" else _write_xlsx
-            rows = write(file, people)
+            custom_fields = list(CustomField.objects.filter(organization=organization))
+            rows = write(file, people, custom_fields)
             data: dict[str, Any] = {"source": source, "format": file_format, "rows": rows}
             if obj is not None:
                 data[source] = obj.pk

@@ -6,8 +6,30 @@ from django.utils.translation import gettext_lazy as _
 
 from alianza.core.models import Organization
 
-from .models import Channel, Tag
+from .custom_fields import CustomFieldError, custom_fields_of, custom_value_parse
+from .models import Channel, CustomField, Tag
 from .operations import PersonInput
+
+CUSTOM_PREFIX = "custom_"
+
+
+def custom_form_field(definition: CustomField) -> forms.Field:
+    """The form field for one custom field: a value typed as text, parsed by ``custom_value_parse``."""
+    common: dict[str, Any] = {"label": str(definition.label), "required": False, "help_text": str(definition.help_text)}
+    kind = definition.field_type
+    if kind == CustomField.Type.CHOICE:
+        options = [(option["key"], definition.choice_label(option["key"])) for option in definition.choices]
+        return forms.ChoiceField(choices=[("", "—"), *options], **common)
+    if kind == CustomField.Type.NUMBER:
+        return forms.CharField(max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+    if kind == CustomField.Type.DATE:
+        return forms.CharField(max_length=40, widget=forms.TextInput(attrs={"type": "date"}), **common)
+    return forms.CharField(max_length=500, **common)
+
+
+def custom_initial(definitions: list[CustomField], values: dict[str, Any]) -> dict[str, str]:
+    """A person's custom values as the form shows them (ISO dates, option keys, plain numbers)."""
+    return {f"{CUSTOM_PREFIX}{d.key}": str(values[d.key]) for d in definitions if values.get(d.key) is not None}
 
 
 class PersonForm(forms.Form):
@@ -58,6 +80,24 @@ class PersonForm(forms.Form):
         tags = self.fields["tags"]
         assert isinstance(tags, forms.ModelMultipleChoiceField)
         tags.queryset = Tag.objects.filter(organization=organization)
+        # The organization's active custom fields, before the notes; archived ones keep their values.
+        self.custom_fields = custom_fields_of(organization, include_archived=False)
+        for definition in self.custom_fields:
+            self.fields[f"{CUSTOM_PREFIX}{definition.key}"] = custom_form_field(definition)
+        self.order_fields([name for name in self.fields if name != "notes"])
+        self.custom_values: dict[str, Any] = {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for definition in self.custom_fields:
+            name = f"{CUSTOM_PREFIX}{definition.key}"
+            if name in self.errors:
+                continue
+            try:
+                self.custom_values[definition.key] = custom_value_parse(definition=definition, raw=data.get(name) or "")
+            except CustomFieldError as exc:
+                self.add_error(name, str(exc))
+        return data
 
     def to_input(self) -> PersonInput:
         data = self.cleaned_data
@@ -69,6 +109,7 @@ class PersonForm(forms.Form):
             other_languages=list(data["other_languages"]),
             tags=list(data["tags"]),
             consent=dict.fromkeys(data["consent"], True),
+            custom=dict(self.custom_values),
         )  # fmt: skip
 
 

@@ -47,6 +47,8 @@ def person_merge(
         for name in take_from_merged:
             setattr(survivor, name, getattr(merged, name))
         survivor.other_languages = sorted(languages - {survivor.preferred_language, ""})
+        # Custom field values: the survivor's stay; the merged record's fill the fields it lacks.
+        survivor.custom = {**(merged.custom or {}), **(survivor.custom or {})}
         if merged.notes:
             survivor.notes = f"{survivor.notes}\n---\n{merged.notes}" if survivor.notes else merged.notes
         survivor.updated_at = timezone.now()

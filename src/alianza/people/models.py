@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+from i18nfield.fields import I18nCharField
 
 from alianza.core.crypto import EncryptedTextField
 from alianza.core.models import Organization
@@ -40,6 +41,52 @@ class Tag(models.Model):
         return self.name
 
 
+class CustomField(models.Model):
+    """A field an organization adds to its people's records (``Person.custom[key]``).
+
+    The key is stable: it never changes once created (segments, exports and imports refer to
+    it). Archived fields leave the person form, but their values stay and are exported. Changes
+    go through ``custom_fields.py``, which refuses fields about immigration facts (DESIGN §5.1).
+    """
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        CHOICE = "choice", _("Choice from a list")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="custom_fields")
+    key = models.SlugField(_("key"), max_length=40)
+    label = I18nCharField(_("label"), max_length=100)
+    field_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
+    # For choices: [{"key": "m", "label": {"en": "Medium", "es": "Mediana"}}, …], keys stable too.
+    choices = models.JSONField(_("options"), default=list, blank=True)
+    help_text = I18nCharField(_("help text"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_custom_field_key")]
+
+    def __str__(self) -> str:
+        return str(self.label) or self.key
+
+    def choice_label(self, key: str) -> str:
+        """The option's label in the active language (the key itself for an unknown option)."""
+        from i18nfield.strings import LazyI18nString
+
+        for option in self.choices:
+            if option.get("key") == key:
+                return str(LazyI18nString(option.get("label") or {})) or key
+        return key
+
+
 class Person(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
     given_name = models.CharField(_("given name"), max_length=150, blank=True)
@@ -55,6 +102,10 @@ class Person(models.Model):
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     notes = EncryptedTextField(_("notes"), blank=True, help_text=_("Encrypted; seen by your organization only."))
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    # The organization's custom fields (``CustomField``): key → typed JSON value (text, number,
+    # ISO date, choice key). One row per person keeps imports simple; a GIN index on PostgreSQL
+    # (migration 0007) serves the segments' choice filters. Write it through ``custom_fields``.
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -18,7 +18,8 @@ from alianza.core.audit import diff, log_action
 from alianza.core.models import Organization, User
 
 from .contact import email_normalize, phone_normalize
-from .models import Channel, ConsentRecord, Person, PersonEmail, PersonPhone, SharingGrant, Tag
+from .custom_fields import custom_value_is_valid
+from .models import Channel, ConsentRecord, CustomField, Person, PersonEmail, PersonPhone, SharingGrant, Tag
 
 PROFILE_FIELDS = [
     "given_name", "family_name", "preferred_name", "pronouns", "preferred_language", "other_languages",
@@ -51,6 +52,10 @@ class PersonInput:
     whatsapp: bool = False
     tags: list[Tag] = field(default_factory=list)
     consent: dict[str, bool] = field(default_factory=dict)  # channel → consents
+    # Custom field key → typed value (see ``custom_fields.custom_values_clean``); None or "" removes
+    # the value. Keys left out keep their values (archived fields, fields the form does not show);
+    # ``None`` here leaves every custom value as it is.
+    custom: dict[str, Any] | None = None
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -58,6 +63,7 @@ def _snapshot(person: Person) -> dict[str, Any]:
     values["emails"] = sorted(e.email for e in person.emails.all())
     values["phones"] = sorted(p.number for p in person.phones.all())
     values["tags"] = sorted(t.name for t in person.tags.all())
+    values.update({f"custom.{key}": value for key, value in (person.custom or {}).items()})
     return values
 
 
@@ -80,6 +86,8 @@ def _apply(person: Person, data: PersonInput, *, actor: User, source: str) -> No
     for name in PROFILE_FIELDS:
         value = getattr(data, name)
         setattr(person, name, value.strip() if isinstance(value, str) else value)
+    if data.custom is not None:
+        person.custom = _custom_values(person, data.custom)
     person.updated_at = timezone.now()
     try:
         email = email_normalize(data.email) if data.email.strip() else ""
@@ -120,6 +128,23 @@ def _apply(person: Person, data: PersonInput, *, actor: User, source: str) -> No
                 source=source,
                 recorded_by=actor,
             )
+
+
+def _custom_values(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    """The person's custom values with ``changes`` applied, each checked against its field."""
+    definitions = {f.key: f for f in CustomField.objects.filter(organization=person.organization)}
+    values = dict(person.custom or {})
+    for key, value in changes.items():
+        definition = definitions.get(key)
+        if definition is None:
+            raise PeopleError(_("“%(key)s” is not one of your organization's fields.") % {"key": key[:50]})
+        if value is None or value == "":
+            values.pop(key, None)
+        elif custom_value_is_valid(definition, value):
+            values[key] = value
+        else:
+            raise PeopleError(_("%(field)s: this value does not fit the field.") % {"field": definition.label})
+    return values
 
 
 def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

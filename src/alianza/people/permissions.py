@@ -15,3 +15,8 @@ register(
     roles={Role.ADMIN, Role.ORGANIZER},
     label="Export people to a file (CSV, Excel): a segment, a list or a search",
 )
+register(
+    "people:fields",
+    roles={Role.ADMIN},
+    label="Define the organization's custom fields on people (text, number, date, choice)",
+)

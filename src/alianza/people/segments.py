@@ -10,6 +10,8 @@ kinds of filters only, never people's data.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
@@ -28,7 +30,9 @@ from django_scopes import scope
 from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
 
-from .models import Channel, ConsentRecord, PeopleList, Person, PersonEmail, PersonPhone, Segment, Tag
+from . import activity as activities
+from .custom_fields import KEY_PATTERN, TEXT_MAX, custom_value, custom_value_display, option_is
+from .models import Channel, ConsentRecord, CustomField, PeopleList, Person, PersonEmail, PersonPhone, Segment, Tag
 from .operations import PeopleError
 
 MAX_DAYS = 3650
@@ -53,6 +57,119 @@ def _strings(value: Any, what: str) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
+def _number_or_none(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SegmentError(_("These filters cannot be read."))
+    return value
+
+
+def _iso_date_or_empty(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise SegmentError(_("These filters cannot be read."))
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise SegmentError(_("These filters cannot be read.")) from None
+    return value
+
+
+@dataclass(frozen=True)
+class CustomFilter:
+    """A filter on one custom field (``CustomField.key``), by its type: text equals (ignoring
+    case), number from/to, date from/to (ISO), choice any of the options (keys)."""
+
+    key: str
+    field_type: str
+    equals: str = ""
+    min: int | float | None = None
+    max: int | float | None = None
+    date_from: str = ""
+    date_to: str = ""
+    options: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> CustomFilter:
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("field"), str)
+            or not isinstance(data.get("type"), str)
+        ):
+            raise SegmentError(_("These filters cannot be read."))
+        unknown = set(data) - {"field", "type", "equals", "min", "max", "from", "to", "any_of"}
+        if unknown:
+            raise SegmentError(_("Unknown filter: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        equals = data.get("equals", "")
+        if not isinstance(equals, str):
+            raise SegmentError(_("These filters cannot be read."))
+        return cls(
+            key=data["field"],
+            field_type=data["type"],
+            equals=equals,
+            min=_number_or_none(data.get("min")),
+            max=_number_or_none(data.get("max")),
+            date_from=_iso_date_or_empty(data.get("from")),
+            date_to=_iso_date_or_empty(data.get("to")),
+            options=_strings(data.get("any_of", []), _("options")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"field": self.key, "type": self.field_type}
+        if self.field_type == CustomField.Type.TEXT:
+            data["equals"] = self.equals
+        elif self.field_type == CustomField.Type.NUMBER:
+            data |= {name: value for name, value in (("min", self.min), ("max", self.max)) if value is not None}
+        elif self.field_type == CustomField.Type.DATE:
+            data |= {name: value for name, value in (("from", self.date_from), ("to", self.date_to)) if value}
+        else:
+            data["any_of"] = list(self.options)
+        return data
+
+    def errors(self) -> list[str]:
+        errors: list[str] = []
+        kind = self.field_type
+        if not KEY_PATTERN.match(self.key) or kind not in CustomField.Type.values:
+            return [_("These filters cannot be read.")]
+        if kind == CustomField.Type.TEXT and not (self.equals.strip() and len(self.equals) <= TEXT_MAX):
+            errors.append(_("Write the text to look for (at most %(max)d characters).") % {"max": TEXT_MAX})
+        if kind == CustomField.Type.NUMBER:
+            if self.min is None and self.max is None:
+                errors.append(_("Give a smallest or a largest number."))
+            elif self.min is not None and self.max is not None and self.min > self.max:
+                errors.append(_("The smallest number is larger than the largest."))
+        if kind == CustomField.Type.DATE:
+            if not (self.date_from or self.date_to):
+                errors.append(_("Give a first or a last date."))
+            elif self.date_from and self.date_to and self.date_from > self.date_to:
+                errors.append(_("The first date is after the last one."))
+        if kind == CustomField.Type.CHOICE and not self.options:
+            errors.append(_("Choose at least one option."))
+        return errors
+
+    def condition(self, definition: CustomField | None, alias: str) -> tuple[dict[str, Any], Q]:
+        """The alias to add and the condition on it; a field that no longer exists (or is now of
+        another type) matches nobody."""
+        if definition is None or definition.field_type != self.field_type:
+            return {}, Q(pk__in=[])
+        value = custom_value(self.key)
+        if self.field_type == CustomField.Type.CHOICE:
+            return {}, option_is(self.key, self.options)
+        if self.field_type == CustomField.Type.TEXT:
+            return {alias: value}, Q(**{f"{alias}__iexact": self.equals})
+        low, high = (
+            (self.min, self.max) if self.field_type == CustomField.Type.NUMBER else (self.date_from, self.date_to)
+        )
+        condition = Q(**{f"{alias}__isnull": False})
+        if low is not None and low != "":
+            condition &= Q(**{f"{alias}__gte": low})
+        if high is not None and high != "":
+            condition &= Q(**{f"{alias}__lte": high})
+        return {alias: value}, condition
+
+
 @dataclass(frozen=True)
 class SegmentFilters:
     """Which people a segment picks. Every field left empty picks everybody for that field;
@@ -67,6 +184,9 @@ class SegmentFilters:
     consent_match: str = ANY
     added_within_days: int | None = None  # the record was created in the last N days
     people_list: int | None = None  # a member of this static list (PeopleList id)
+    custom: tuple[CustomFilter, ...] = ()  # filters on the organization's custom fields
+    activity: str = ""  # did this (an ``activity.ActivityKind`` code) …
+    activity_days: int | None = None  # … in the last N days
 
     @classmethod
     def from_json(cls, data: Any) -> SegmentFilters:
@@ -84,12 +204,16 @@ class SegmentFilters:
             values["languages"] = _strings(data["languages"], _("language"))
         if "consent" in data:
             values["consent"] = _strings(data["consent"], _("consent"))
-        for name in ("tags_match", "consent_match", "county", "zip_prefix"):
+        if "custom" in data:
+            if not isinstance(data["custom"], list | tuple):
+                raise SegmentError(_("These filters cannot be read."))
+            values["custom"] = tuple(CustomFilter.from_json(item) for item in data["custom"])
+        for name in ("tags_match", "consent_match", "county", "zip_prefix", "activity"):
             if name in data:
                 if not isinstance(data[name], str):
                     raise SegmentError(_("These filters cannot be read."))
                 values[name] = data[name]
-        for name in ("added_within_days", "people_list"):
+        for name in ("added_within_days", "people_list", "activity_days"):
             value = data.get(name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise SegmentError(_("These filters cannot be read."))
@@ -117,11 +241,17 @@ class SegmentFilters:
             data["added_within_days"] = self.added_within_days
         if self.people_list is not None:
             data["people_list"] = self.people_list
+        if self.custom:
+            data["custom"] = [item.to_json() for item in self.custom]
+        if self.activity:
+            data["activity"] = self.activity
+            data["activity_days"] = self.activity_days
         return data
 
     def used(self) -> list[str]:
         """The names of the filters that are set (what the audit trail records)."""
-        return sorted(self.to_json().keys() - {"tags_match", "consent_match"})
+        used = self.to_json().keys() - {"tags_match", "consent_match", "custom", "activity_days"}
+        return sorted(used | {f"custom.{item.key}" for item in self.custom})
 
     def check(self) -> None:
         """Values that can never be right, whatever the organization (translated errors)."""
@@ -139,6 +269,21 @@ class SegmentFilters:
             errors.append(_("Enter the first digits of a ZIP code, for example 787 or 78701."))
         if self.added_within_days is not None and not 1 <= self.added_within_days <= MAX_DAYS:
             errors.append(_("Enter a number of days from 1 to %(max)d.") % {"max": MAX_DAYS})
+        keys = [item.key for item in self.custom]
+        if len(keys) != len(set(keys)):
+            errors.append(_("These filters cannot be read."))
+        for item in self.custom:
+            errors += item.errors()
+        if self.activity or self.activity_days is not None:
+            if activities.get(self.activity) is None:
+                errors.append(
+                    _("“%(code)s” is not something people can do here; choose from the list.")
+                    % {"code": self.activity[:60]}
+                    if self.activity
+                    else _("Choose what people did.")
+                )
+            if self.activity_days is None or not 1 <= self.activity_days <= MAX_DAYS:
+                errors.append(_("Enter a number of days from 1 to %(max)d.") % {"max": MAX_DAYS})
         if errors:
             raise SegmentError(" ".join(errors))
 
@@ -153,9 +298,25 @@ class SegmentFilters:
                 and not PeopleList.objects.filter(organization=organization, pk=self.people_list).exists()
             ):
                 raise SegmentError(_("Choose a list of your organization."))
+            if self.custom:
+                fields = {f.key: f for f in CustomField.objects.filter(organization=organization)}
+                for item in self.custom:
+                    definition = fields.get(item.key)
+                    if definition is None or definition.field_type != item.field_type:
+                        raise SegmentError(_("Choose fields of your organization."))
+                    known = {option["key"] for option in definition.choices}
+                    if not set(item.options) <= known:
+                        raise SegmentError(_("Choose options of the field %(field)s.") % {"field": definition.label})
 
-    def describe(self, *, tag_names: dict[int, str], list_names: dict[int, str]) -> list[str]:
-        """The filters in words, for people to read (tag and list names looked up by the caller)."""
+    def describe(
+        self,
+        *,
+        tag_names: dict[int, str],
+        list_names: dict[int, str],
+        fields: dict[str, CustomField] | None = None,
+    ) -> list[str]:
+        """The filters in words, for people to read (tag and list names, and the custom fields,
+        looked up by the caller)."""
         missing = _("(deleted)")
         parts: list[str] = []
         if self.tags:
@@ -182,7 +343,38 @@ class SegmentFilters:
             parts.append(_("Added in the last %(days)d days") % {"days": self.added_within_days})
         if self.people_list is not None:
             parts.append(_("In the list %(name)s") % {"name": list_names.get(self.people_list, missing)})
+        for item in self.custom:
+            parts.append(_describe_custom(item, (fields or {}).get(item.key), missing))
+        if self.activity:
+            kind = activities.get(self.activity)
+            parts.append(
+                _("%(activity)s in the last %(days)d days")
+                % {"activity": kind.label if kind else missing, "days": self.activity_days or 0}
+            )
         return parts or [_("Everybody")]
+
+
+def _describe_custom(item: CustomFilter, definition: CustomField | None, missing: str) -> str:
+    if definition is None or definition.field_type != item.field_type:
+        return _("The field %(key)s %(missing)s: matches nobody") % {"key": item.key, "missing": missing}
+    label = str(definition.label)
+    if item.field_type == CustomField.Type.TEXT:
+        return _("%(field)s is “%(value)s”") % {"field": label, "value": item.equals}
+    if item.field_type == CustomField.Type.CHOICE:
+        names = ", ".join(definition.choice_label(key) for key in item.options)
+        return _("%(field)s: any of %(names)s") % {"field": label, "names": names}
+    low: Any
+    high: Any
+    if item.field_type == CustomField.Type.NUMBER:
+        low, high = item.min, item.max
+    else:
+        low, high = item.date_from or None, item.date_to or None
+    low_text, high_text = custom_value_display(definition, low), custom_value_display(definition, high)
+    if low is not None and high is not None:
+        return _("%(field)s from %(low)s to %(high)s") % {"field": label, "low": low_text, "high": high_text}
+    if low is not None:
+        return _("%(field)s: %(low)s or more") % {"field": label, "low": low_text}
+    return _("%(field)s: %(high)s or less") % {"field": label, "high": high_text}
 
 
 def current_consent(channel: str) -> Subquery:
@@ -233,6 +425,17 @@ def people_matching(filters: SegmentFilters, *, organization: Organization) -> Q
                 peoplelist_id=filters.people_list, peoplelist__organization=organization, person_id=OuterRef("pk")
             )
             people = people.filter(Exists(members))
+        if filters.custom:
+            definitions = {f.key: f for f in CustomField.objects.filter(organization=organization)}
+            for number, item in enumerate(filters.custom):
+                aliases, condition = item.condition(definitions.get(item.key), f"custom_value_{number}")
+                people = people.alias(**aliases).filter(condition)
+        if filters.activity:
+            kind = activities.get(filters.activity)
+            if kind is None or filters.activity_days is None:  # never more people than the segment says
+                return people.none()
+            since = timezone.now() - timedelta(days=filters.activity_days)
+            people = people.filter(pk__in=kind.person_ids_since(organization, since))
     return people
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_duplicates, views_export, views_import, views_lists, views_segments, views_staff
+from . import views_duplicates, views_export, views_fields, views_import, views_lists, views_segments, views_staff
 
 app_name = "people"
 
@@ -52,4 +52,10 @@ urlpatterns = [
         name="segment_export",
     ),
     path("staff/<slug:org>/people/export/", views_export.search_export, name="search_export"),
+    # Custom fields.
+    path("staff/<slug:org>/people/fields/", views_fields.field_list, name="field_list"),
+    path("staff/<slug:org>/people/fields/new/", views_fields.field_new, name="field_new"),
+    path("staff/<slug:org>/people/fields/<int:field_id>/edit/", views_fields.field_edit, name="field_edit"),
+    path("staff/<slug:org>/people/fields/<int:field_id>/archive/", views_fields.field_archive, name="field_archive"),
+    path("staff/<slug:org>/people/fields/<int:field_id>/delete/", views_fields.field_delete, name="field_delete"),
 ]

@@ -3,6 +3,8 @@ segment's people. Writes go through ``segments.py``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,7 +16,7 @@ from alianza.core.audit import log_action
 from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
 
 from .forms_segments import SegmentFilterForm, SegmentForm
-from .models import PeopleList, Segment, Tag
+from .models import CustomField, PeopleList, Segment, Tag
 from .segments import (
     SegmentError,
     SegmentFilters,
@@ -30,10 +32,11 @@ from .segments import (
 PAGE_SIZE = 50
 
 
-def _names(request: OrgRequest) -> dict[str, dict[int, str]]:
+def _names(request: OrgRequest) -> dict[str, Any]:
     return {
         "tag_names": dict(Tag.objects.filter(organization=request.organization).values_list("pk", "name")),
         "list_names": dict(PeopleList.objects.filter(organization=request.organization).values_list("pk", "name")),
+        "fields": {f.key: f for f in CustomField.objects.filter(organization=request.organization)},
     }
 
 
@@ -91,7 +94,7 @@ def _builder(request: OrgRequest, segment: Segment | None) -> HttpResponse:
 def _count(request: OrgRequest, form: SegmentFilterForm) -> int | None:
     """How many people the submitted filters pick (None when they are not valid)."""
     form.is_valid()
-    if any(name in SegmentFilterForm.base_fields for name in form.errors):
+    if any(name != "name" for name in form.errors):
         return None
     try:
         filters = form.to_filters()

@@ -19,7 +19,8 @@ from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, requir
 
 from .access import grants_of, people_shared_with, person_get_for_actor
 from .contact import phone_display
-from .forms import PersonForm, SearchForm, SharingGrantForm
+from .custom_fields import custom_fields_of, custom_value_display
+from .forms import PersonForm, SearchForm, SharingGrantForm, custom_initial
 from .models import Person, SharingGrant
 from .operations import (
     PeopleError,
@@ -101,11 +102,24 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
             "timeline": person_timeline(person) if not access.shared else [],
             "grants": grants_of(person) if not access.shared else [],
             "notes": person.notes if not access.shared else "",
+            # The organization's own fields, like its tags: not for partners.
+            "custom": _custom_shown(person) if not access.shared else [],
         }
     context["can_edit"] = not access.shared and has_permission(request, "people:edit")
     context["can_share"] = not access.shared and has_permission(request, "people:share")
     context["share_form"] = SharingGrantForm(organization=request.organization)
     return render(request, "people/person_detail.html", context)
+
+
+def _custom_shown(person: Person) -> list[tuple[str, str, bool]]:
+    """(label, value as read, archived) for every field the person has a value in, and every
+    active field (shown as "—" when empty)."""
+    values = person.custom or {}
+    return [
+        (str(definition.label), custom_value_display(definition, values.get(definition.key)), definition.archived)
+        for definition in custom_fields_of(person.organization)
+        if not definition.archived or values.get(definition.key) is not None
+    ]
 
 
 def _own_person(request: OrgRequest, person_id: int) -> Person:
@@ -142,6 +156,7 @@ def person_edit(request: OrgRequest, person_id: int) -> HttpResponse:
             "consent": [channel for channel, yes in consent.items() if yes],
             "tags": list(person.tags.all()),
         })  # fmt: skip
+        form.initial.update(custom_initial(form.custom_fields, person.custom or {}))
         if person.notes:
             log_action(
                 actor=request.user,

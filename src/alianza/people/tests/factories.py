@@ -143,3 +143,38 @@ for _name, _code in {
 
 isolation.register("list_id", _list_id)
 isolation.register("segment_id", _segment_id)
+
+
+# Custom fields.
+@scopes_disabled()
+def make_custom_field(
+    organization: Organization,
+    key: str,
+    field_type: str = "text",
+    *,
+    label: dict[str, str] | None = None,
+    choices: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Any:
+    from i18nfield.strings import LazyI18nString
+
+    from alianza.people.models import CustomField
+
+    return CustomField.objects.create(
+        organization=organization,
+        key=key,
+        field_type=field_type,
+        label=LazyI18nString(label or {"en": key.replace("_", " ").capitalize()}),
+        choices=choices or [],
+        **fields,
+    )
+
+
+def _field_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    return int(make_custom_field(organization, "volunteer_hours", "number").pk)
+
+
+for _name in ("field_list", "field_new", "field_edit", "field_archive", "field_delete"):
+    isolation.expect_permission(f"people:{_name}", "people:fields")
+
+isolation.register("field_id", _field_id)
