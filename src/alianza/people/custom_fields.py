@@ -216,7 +216,10 @@ def custom_fields_of(organization: Organization, *, include_archived: bool = Tru
 
 
 def custom_values_clean(
-    *, organization: Organization, raw: dict[str, str], definitions: dict[str, CustomField] | None = None
+    *,
+    raw: dict[str, str],
+    organization: Organization | None = None,
+    definitions: dict[str, CustomField] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Typed values for the texts in ``raw`` (field key → text, as typed in a form or found in a
     CSV cell), and the translated errors. A key that is not one of the organization's fields is
@@ -226,6 +229,8 @@ def custom_values_clean(
     For many rows (an import), load the fields once and pass them as ``definitions``
     (``{f.key: f for f in custom_fields_of(organization)}``), which saves a query per row."""
     if definitions is None:
+        if organization is None:
+            raise TypeError("custom_values_clean needs the organization or its definitions")
         definitions = {f.key: f for f in custom_fields_of(organization)}
     values: dict[str, Any] = {}
     errors: list[str] = []

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .importing import FIELDS
+from .importing import CUSTOM
 from .models import ImportJob
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -28,9 +28,15 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One choice per column of the file: which field it fills, or nothing."""
 
-    def __init__(self, *args: Any, headers: list[str], initial_mapping: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, headers: list[str], initial_mapping: dict[str, str], targets: dict[str, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("— do not import —")), *FIELDS.items()]
+        own = [(name, label) for name, label in targets.items() if not name.startswith(CUSTOM)]
+        custom = [(name, label) for name, label in targets.items() if name.startswith(CUSTOM)]
+        choices: list[Any] = [("", _("— do not import —")), *own]
+        if custom:
+            choices.append((_("Custom fields"), custom))
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header or _("Column %(n)s") % {"n": index + 1},

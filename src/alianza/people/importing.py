@@ -43,8 +43,9 @@ from alianza.core.crypto import EncryptedTextField, org_secrets_ensure
 from alianza.core.models import Organization, User
 
 from .contact import DEFAULT_REGION, phone_e164_fast
+from .custom_fields import custom_fields_of, custom_values_clean
 from .duplicates import pair_record
-from .models import ImportColumnChoice, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone, Tag
+from .models import CustomField, ImportColumnChoice, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone, Tag
 
 BATCH_SIZE = 5000
 PREVIEW_ROWS = 10
@@ -88,6 +89,18 @@ SYNONYMS = {
     "tags": ["tags", "etiquetas", "labels"],
     "notes": ["notes", "notas", "note", "comments", "comentarios"],
 }  # fmt: skip
+
+
+CUSTOM = "custom:"  # a mapping target "custom:<key>" fills the organization's custom field <key>
+
+
+def mapping_targets(organization: Organization) -> dict[str, str]:
+    """Every field a column can fill: the person's own, then the organization's custom fields
+    (archived ones too: their values are kept)."""
+    targets = {name: str(label) for name, label in FIELDS.items()}
+    for definition in custom_fields_of(organization):
+        targets[CUSTOM + definition.key] = str(definition.label) or definition.key
+    return targets
 
 
 class ImportFileError(Exception):
@@ -219,14 +232,21 @@ def file_header(path: Path) -> list[str]:
 
 def mapping_suggest(*, organization: Organization, headers: list[str]) -> dict[str, str]:
     """Column index → field: what this organization chose last time for the same header, else
-    a known synonym. Each field is used once."""
+    a known synonym or a custom field's name. Each field is used once."""
+    targets = mapping_targets(organization)
     with scope(organization=organization):
-        remembered = dict(ImportColumnChoice.objects.values_list("header", "field"))
+        remembered = {
+            header: choice
+            for header, choice in ImportColumnChoice.objects.values_list("header", "field")
+            if choice == "ignore" or choice in targets  # a custom field may have been deleted
+        }
+    named = {_simplify(label): name for name, label in targets.items() if name.startswith(CUSTOM)}
+    named.update({_simplify(name.removeprefix(CUSTOM)): name for name in targets if name.startswith(CUSTOM)})
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
         key = _simplify(header)
-        choice = remembered.get(key[:200]) or _SYNONYM_INDEX.get(key)
+        choice = remembered.get(key[:200]) or _SYNONYM_INDEX.get(key) or named.get(key)
         if choice and (choice == "ignore" or choice not in used):
             mapping[str(index)] = choice
             used.add(choice)
@@ -349,13 +369,34 @@ class Row:
     email: str = ""
     phone: str = ""
     tags: list[str] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)  # custom field key → typed value
     person_values: tuple[Any, ...] | None = None  # for a new person's row (see _person_values)
 
 
-def row_validate(number: int, cells: list[str], mapping: dict[str, str], languages: dict[str, str]) -> Row | str:
+@dataclass(frozen=True)
+class RowContext:
+    """What checking a row needs to know, loaded once per import: language names and the
+    organization's custom fields (key → definition)."""
+
+    languages: dict[str, str]
+    custom: dict[str, CustomField]
+
+    @classmethod
+    def load(cls, organization: Organization) -> RowContext:
+        return cls(languages=_language_index(), custom={f.key: f for f in custom_fields_of(organization)})
+
+
+def row_validate(number: int, cells: list[str], mapping: dict[str, str], context: RowContext) -> Row | str:
     """A clean ``Row``, or the reason (translated) the row is rejected."""
     raw = {f: cells[int(i)] if int(i) < len(cells) else "" for i, f in mapping.items()}
     row = Row(number=number)
+    custom_raw = {f.removeprefix(CUSTOM): raw.pop(f) for f in list(raw) if f.startswith(CUSTOM)}
+    if custom_raw:
+        values, errors = custom_values_clean(raw=custom_raw, definitions=context.custom)
+        if errors:
+            return " ".join(errors)
+        row.custom = {key: value for key, value in values.items() if value is not None}
+    languages = context.languages
     if raw.get("full_name"):
         first, _sep, last = raw.pop("full_name").rpartition(" ")
         raw.setdefault("given_name", first or last)
@@ -401,10 +442,10 @@ def row_validate(number: int, cells: list[str], mapping: dict[str, str], languag
 
 def preview(*, job: ImportJob, path: Path, mapping: dict[str, str]) -> list[tuple[int, list[str], str]]:
     """The first rows as (row number, cells, problem or "") for the mapping page."""
-    languages = _language_index()
+    context = RowContext.load(job.organization)
     shown = []
     for number, cells in _data_rows(path):
-        result = row_validate(number, cells, mapping, languages)
+        result = row_validate(number, cells, mapping, context)
         shown.append((number, cells, result if isinstance(result, str) else ""))
         if len(shown) >= PREVIEW_ROWS:
             break
@@ -484,7 +525,7 @@ def import_job_start(*, job: ImportJob, actor: User | None, mapping: dict[str, s
     caller to run, for the command)."""
     from .tasks import people_import_run
 
-    unknown = set(mapping.values()) - set(FIELDS)
+    unknown = set(mapping.values()) - set(mapping_targets(job.organization))
     if unknown:
         raise ImportFileError(_("Choose fields from the list."))
     values = list(mapping.values())
@@ -539,7 +580,9 @@ def _run(job: ImportJob) -> ImportJob:
         # waits for the database to write the current batch: the two use both cores. The thread
         # never uses the database: the organization's key is made ready here, before it starts.
         org_secrets_ensure(str(organization.pk))
-        with contextlib.closing(_prefetched(_checked_batches(job, path, skip=job.rows_done))) as batches:
+        context = RowContext.load(organization)
+        reader = _checked_batches(job, path, skip=job.rows_done, context=context)
+        with contextlib.closing(_prefetched(reader)) as batches:
             for checked in batches:
                 _import_batch(job, checked)
         path.unlink(missing_ok=True)
@@ -573,10 +616,9 @@ class _Checked:
     rejections: list[ImportRejection]
 
 
-def _checked_batches(job: ImportJob, path: Path, *, skip: int) -> Iterator[_Checked]:
+def _checked_batches(job: ImportJob, path: Path, *, skip: int, context: RowContext) -> Iterator[_Checked]:
     """The file's batches after the first ``skip`` rows (done by an earlier run), checked. No
     database access: this runs in the reader thread."""
-    languages = _language_index()
     batch: list[tuple[int, list[str]]] = []
     position = 0
     for number, cells in _data_rows(path):
@@ -585,16 +627,16 @@ def _checked_batches(job: ImportJob, path: Path, *, skip: int) -> Iterator[_Chec
             continue
         batch.append((number, cells))
         if len(batch) >= BATCH_SIZE:
-            yield _check(job, batch, languages)
+            yield _check(job, batch, context)
             batch = []
     if batch:
-        yield _check(job, batch, languages)
+        yield _check(job, batch, context)
 
 
-def _check(job: ImportJob, batch: list[tuple[int, list[str]]], languages: dict[str, str]) -> _Checked:
+def _check(job: ImportJob, batch: list[tuple[int, list[str]]], context: RowContext) -> _Checked:
     checked = _Checked(size=len(batch), rows=[], rejections=[])
     for number, cells in batch:
-        result = row_validate(number, cells, job.mapping, languages)
+        result = row_validate(number, cells, job.mapping, context)
         if isinstance(result, str):
             checked.rejections.append(_rejection(job, number, cells, result))
         else:
@@ -613,7 +655,8 @@ def _person_values(*, job_org: Organization, row: Row) -> tuple[Any, ...]:
     assert isinstance(_NOTES, EncryptedTextField)
     values = row.values
     return (
-        *(values.get(name) or _BLANK[name] for name in PERSON_COLUMNS[:-1]),
+        *(values.get(name) or _BLANK[name] for name in PERSON_COLUMNS[:-2]),
+        json.dumps(row.custom),  # JSON text: what COPY and SQLite both take for a JSON column
         str(_NOTES.seal(values.get("notes", ""), org_id=str(job_org.pk))),
     )
 
@@ -678,8 +721,9 @@ class _NewPerson:
 
 Owner = int | _NewPerson  # a person in the database (id), or one this batch creates
 
-# The person columns an import writes (notes last); every other column gets its default.
-PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS] + ["notes"]
+# The person columns an import writes (custom fields and notes last); every other column gets
+# its default.
+PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS] + ["custom", "notes"]
 
 
 def _import_batch(job: ImportJob, checked: _Checked) -> None:
@@ -824,6 +868,8 @@ def _apply_updates(organization: Organization, updates: dict[int, list[Row]]) ->
             for name, value in row.values.items():
                 if value:
                     setattr(person, name, value)
+            if row.custom:
+                person.custom = {**person.custom, **row.custom}
             if row.email and not person.emails.filter(email=row.email).exists():
                 PersonEmail.objects.create(organization=organization, person=person, email=row.email, is_primary=False)
             if row.phone and not person.phones.filter(number=row.phone).exists():
@@ -873,6 +919,7 @@ def _combined(first: Row, second: Row) -> Row:
         email=second.email or first.email,
         phone=second.phone or first.phone,
         tags=sorted(set(first.tags) | set(second.tags)),
+        custom={**first.custom, **second.custom},
     )
 
 

@@ -307,7 +307,7 @@ class ImportColumnChoice(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     header = models.CharField(max_length=200)
-    field = models.CharField(max_length=40)
+    field = models.CharField(max_length=60)  # a person field, "ignore", or "custom:<key>"
 
     objects = ScopedManager(organization="organization")
 

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
 
 from .forms_import import MappingForm, UploadForm
-from .importing import ImportFileError, import_job_create, import_job_start, preview, rejected_rows_csv
+from .importing import (
+    ImportFileError,
+    import_job_create,
+    import_job_start,
+    mapping_targets,
+    preview,
+    rejected_rows_csv,
+)
 from .models import ImportJob
 
 
@@ -50,7 +57,12 @@ def import_detail(request: OrgRequest, job_id: int) -> HttpResponse:
         if request.method == "POST":
             return redirect("people:import_detail", org=request.organization.slug, job_id=job.pk)
         return render(request, "people/import_progress.html", {"job": job})
-    form = MappingForm(request.POST or None, headers=job.headers, initial_mapping=job.mapping)
+    form = MappingForm(
+        request.POST or None,
+        headers=job.headers,
+        initial_mapping=job.mapping,
+        targets=mapping_targets(request.organization),
+    )
     if request.method == "POST" and form.is_valid() and "check" not in request.POST:
         try:
             import_job_start(job=job, actor=request.user, mapping=form.mapping())

@@ -495,3 +495,74 @@ def test_reasons_are_in_the_language_of_whoever_runs_the_import(org_a, owner):
         run(org_a, owner, b"email\nnot-an-email\n")
     with scope(organization=org_a):
         assert ImportRejection.objects.get().reason == "“not-an-email” no es un correo electrónico válido."
+
+
+def _custom_fields(org):
+    from alianza.people.tests.factories import make_custom_field
+
+    with scope(organization=org):
+        make_custom_field(org, "hours", "number", label={"en": "Volunteer hours", "es": "Horas de voluntariado"})
+        make_custom_field(org, "kyr", "date", label={"en": "Trained on KYR"})
+        make_custom_field(
+            org,
+            "size",
+            "choice",
+            label={"en": "T-shirt size"},
+            choices=[{"key": "m", "label": {"en": "Medium", "es": "Mediana"}}, {"key": "l", "label": {"en": "Large"}}],
+        )
+
+
+def test_custom_fields_are_suggested_typed_and_checked(org_a, owner):
+    _custom_fields(org_a)
+    content = (
+        "email,Volunteer hours,kyr,T-shirt size\n"
+        'a@example.org,"2,5",2024-05-31,mediana\n'
+        "b@example.org,,,\n"
+        "c@example.org,many,2024-05-31,M\n"
+        "d@example.org,3,2024-13-01,M\n"
+        "e@example.org,3,,XXL\n"
+    )
+    job = import_job_create(
+        organization=org_a, actor=owner, file_name="a.csv", chunks=iter([content.encode()]), on_match="skip"
+    )
+    assert job.mapping == {"0": "email", "1": "custom:hours", "2": "custom:kyr", "3": "custom:size"}
+    with scope(organization=org_a):
+        job = import_job_run(job=import_job_start(job=job, actor=owner, mapping=job.mapping, enqueue=False))
+        assert counts(job) == (5, 2, 0, 0, 3)
+        assert PersonEmail.objects.get(email="a@example.org").person.custom == {
+            "hours": 2.5,
+            "kyr": "2024-05-31",
+            "size": "m",
+        }
+        assert PersonEmail.objects.get(email="b@example.org").person.custom == {}
+        reasons = sorted(ImportRejection.objects.values_list("reason", flat=True))
+    assert reasons[0].startswith("T-shirt size: “XXL” is not one of the options")
+    assert reasons[1].startswith("Trained on KYR: “2024-13-01” is not a date")
+    assert reasons[2].startswith("Volunteer hours: “many” is not a number")
+
+
+def test_update_mode_adds_custom_values_and_keeps_the_others(org_a, owner):
+    _custom_fields(org_a)
+    person = make_person(org_a, given_name="Ana", email="a@example.org")
+    with scope(organization=org_a):
+        person.custom = {"hours": 1, "size": "l"}
+        person.save()
+    job = run(org_a, owner, b"email,Volunteer hours\na@example.org,4\n", on_match="update")
+    assert counts(job) == (1, 0, 1, 0, 0)
+    with scope(organization=org_a):
+        person.refresh_from_db()
+    assert person.custom == {"hours": 4, "size": "l"}
+
+
+def test_a_column_cannot_be_mapped_to_another_organizations_custom_field(org_a, org_b, owner):
+    _custom_fields(org_b)
+    job = import_job_create(
+        organization=org_a,
+        actor=owner,
+        file_name="a.csv",
+        chunks=iter([b"email,hours\na@example.org,3\n"]),
+        on_match="skip",
+    )
+    assert job.mapping == {"0": "email"}
+    with scope(organization=org_a), pytest.raises(ImportFileError, match="Choose fields from the list"):
+        import_job_start(job=job, actor=owner, mapping={"0": "email", "1": "custom:hours"}, enqueue=False)
