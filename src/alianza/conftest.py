@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from alianza.campaigns.tests import factories as campaigns_factories  # noqa: F401 — and the campaigns ones
 from alianza.core.models import Organization, User
 from alianza.core.permissions import Role
-from alianza.campaigns.tests import factories as campaigns_factories  # noqa: F401 — and the campaigns ones
 from alianza.core.tests import factories  # noqa: F401 — registers the core isolation factories
 from alianza.core.tests.factories import make_membership, make_organization, make_user
 from alianza.network.tests import factories as network_factories  # noqa: F401 — and the network ones

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from i18nfield.forms import I18nModelForm
+from i18nfield.forms import I18nModelForm, I18nTextarea, I18nTextInput
 
 from alianza.core.models import Organization
 
@@ -15,6 +17,31 @@ from .models import Campaign, Commitment, Goal, Victory, validate_single_line, v
 from .operations import CampaignInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _LabelledI18nMixin:
+    """One box per language, each with a visible label naming its language (i18nfield's own
+    widget names them only in a ``title``, which screen readers may not announce)."""
+
+    locales: list[str]
+    enabled_locales: list[str]
+
+    def format_output(self, rendered_widgets: list[str], id_: str) -> str:
+        names = dict(settings.LANGUAGES)
+        shown = [(i, code) for i, code in enumerate(self.locales) if code in self.enabled_locales]
+        rows = [(id_, i, names.get(code, code), html) for (i, code), html in zip(shown, rendered_widgets, strict=False)]
+        inner = format_html_join(
+            "", '<div class="i18n-box"><label for="{}_{}">{}</label>{}</div>', ((a, b, c, d) for a, b, c, d in rows)
+        )
+        return format_html('<div class="i18n-form-group" id="{}">{}</div>', id_, inner)
+
+
+class LabelledI18nTextInput(_LabelledI18nMixin, I18nTextInput):
+    pass
+
+
+class LabelledI18nTextarea(_LabelledI18nMixin, I18nTextarea):
+    pass
 
 
 class CampaignForm(I18nModelForm):
@@ -41,7 +68,13 @@ class CampaignForm(I18nModelForm):
     class Meta:
         model = Campaign
         fields = ["title", "slug", "summary", "story", "level", "status", "is_public", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "title": LabelledI18nTextInput,
+            "summary": LabelledI18nTextarea,
+            "story": LabelledI18nTextarea,
+        }
         help_texts = {
             "story": _("Plain text: leave an empty line between paragraphs."),
             "is_public": _("Public campaigns have a page anyone can open, in every language you write."),
@@ -139,7 +172,7 @@ class VictoryForm(I18nModelForm):
     class Meta:
         model = Victory
         fields = ["title", "won_on", "description", "evidence_url"]
-        widgets = {"won_on": DATE}
+        widgets = {"won_on": DATE, "title": LabelledI18nTextInput, "description": LabelledI18nTextarea}
         help_texts = {"description": _("Plain text: leave an empty line between paragraphs.")}
 
     evidence_url = forms.URLField(
