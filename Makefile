@@ -31,12 +31,12 @@ messages: $(STAMP)
 	cd src/alianza && ../../$(PY) ../../manage.py makemessages --no-obsolete --no-location -l en -l es -l ht -l pt -l zh_Hans -l zh_Hant -l ko -l ar -l gu -l vi -l fr
 	$(MAKE) compilemessages
 
-# Serves the demo with a task worker beside it (invitation e-mails appear in this terminal);
-# Ctrl-C stops both.
+# Serves the demo with a task worker and the periodic scheduler beside it (e-mails appear in
+# this terminal); Ctrl-C stops all three.
 demo: $(STAMP) var/master.key compilemessages
 	$(DEMO_ENV) $(MANAGE) migrate --no-input -v 0
 	$(DEMO_ENV) $(MANAGE) load_demo
-	trap 'kill 0' EXIT; $(DEMO_ENV) $(MANAGE) db_worker & $(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	trap 'kill 0' EXIT; $(DEMO_ENV) $(MANAGE) db_worker & $(DEMO_ENV) $(MANAGE) schedule --loop & $(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 # The current two-factor code of the demo accounts.
 demo-otp: $(STAMP)

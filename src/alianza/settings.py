@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_rq",
     "alianza.people",
     "alianza.board",
+    "alianza.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +294,5 @@ LOGGING = {
 ALIANZA_BASE_URL = env.str("ALIANZA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Invitations stay valid this long.
 ALIANZA_INVITATION_DAYS = env.int("ALIANZA_INVITATION_DAYS", default=7)
+# Commitments to campaigns are reminded this many days before they are due (each point once).
+ALIANZA_COMMITMENT_REMINDER_DAYS = [int(d) for d in env.list("ALIANZA_COMMITMENT_REMINDER_DAYS", default=["7", "1"])]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("alianza.network.urls")),
     path("", include("alianza.people.urls")),
     path("", include("alianza.board.urls")),
+    path("", include("alianza.campaigns.urls")),
 ]

@@ -283,3 +283,17 @@ class AuditEvent(models.Model):
     @property
     def object_ref(self) -> str:
         return f"{self.object_type}:{self.object_id}" if self.object_type else ""
+
+
+class ScheduledRun(models.Model):
+    """When the scheduler last enqueued one periodic task (``core/schedule.py``). Not an
+    organization's data: one row per registered periodic task, for the whole installation."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.last_enqueued_at or 'never'})"

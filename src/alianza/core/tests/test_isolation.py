@@ -33,6 +33,9 @@ NON_TENANT_ROUTES = {
     "join/thanks/",
     "members/",
     "members/<slug:slug>/",
+    "campaigns/",
+    "campaigns/<slug:slug>/",
+    "victories/",
 }
 
 
