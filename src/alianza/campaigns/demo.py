@@ -28,7 +28,10 @@ from .operations import (
     victory_record,
 )
 
-ROSA_EMAIL = "rosa.martinez@example.org"
+
+def rosa_email(organization: Organization) -> str:
+    """The people demo's Rosa Lima of this organization (people/demo.py), reused here."""
+    return f"rosa.lima@{organization.slug}.example.org"
 
 
 def _admin(organization: Organization) -> User | None:
@@ -38,7 +41,7 @@ def _admin(organization: Organization) -> User | None:
 
 def _rosa(organization: Organization, actor: User) -> Person:
     with scope(organization=organization):
-        existing = PersonEmail.objects.filter(email=ROSA_EMAIL).select_related("person").first()
+        existing = PersonEmail.objects.filter(email=rosa_email(organization)).select_related("person").first()
     if existing is not None:
         return existing.person
     return person_create(
@@ -46,10 +49,10 @@ def _rosa(organization: Organization, actor: User) -> Person:
         actor=actor,
         data=PersonInput(
             given_name="Rosa",
-            family_name="Martínez",
+            family_name="Lima",
             preferred_language="es",
             county="Travis",
-            email=ROSA_EMAIL,
+            email=rosa_email(organization),
             consent={"email": True},
         ),
     )

@@ -73,6 +73,11 @@ def demo_people() -> None:
                 organization=organization,
                 actor=admin.user,
                 data=PersonInput(
-                    given_name=given, family_name=family, preferred_language=language, email=email, custom=custom
+                    given_name=given,
+                    family_name=family,
+                    preferred_language=language,
+                    email=email,
+                    custom=custom,
+                    consent={"email": True},
                 ),
             )
