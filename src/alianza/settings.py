@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "alianza.people",
+    "alianza.actions",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("alianza.core.urls")),
     path("", include("alianza.network.urls")),
     path("", include("alianza.people.urls")),
+    path("", include("alianza.actions.urls")),
 ]

@@ -33,6 +33,14 @@ NON_TENANT_ROUTES = {
     "join/thanks/",
     "members/",
     "members/<slug:slug>/",
+    "events/propose/",
+    "events/propose/thanks/",
+    "events/<slug:slug>/",
+    "events/<slug:slug>/calendar.ics",
+    "events/<slug:slug>/<str:token>/",
+    "events/<slug:slug>/<str:token>/thanks/",
+    "events/<slug:slug>/<str:token>/event.ics",
+    "rsvp/<str:token>/",
 }
 
 
