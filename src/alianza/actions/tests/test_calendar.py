@@ -29,10 +29,10 @@ def test_an_event_ics_is_valid_and_keeps_its_time_zone(login, org_a):
     (vevent,) = calendar.walk("VEVENT")
     assert vevent.decoded("dtstart") == start
     assert str(vevent.decoded("dtstart").tzinfo) == "America/Chicago"
-    assert str(vevent["summary"]) == "Vigil %s" % str(event.title).split()[-1]
+    assert str(vevent["summary"]) == f"Vigil {str(event.title).split()[-1]}"
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
-    text = response_text = login(None).get(url).content.decode()
-    assert "1206 E 9th St" not in text and LINK not in response_text
+    text = login(None).get(url).content.decode()
+    assert "1206 E 9th St" not in text and LINK not in text
     assert str(vevent["location"]) == "East Austin"
 
 

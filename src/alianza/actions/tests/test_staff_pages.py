@@ -103,7 +103,7 @@ def test_marking_attended_works_with_and_without_htmx(login, member, org_a):
     plain = login(member).post(_url("checkin_mark", event, rsvp_id=ana.pk), {"q": "x"})
     assert plain.status_code == 302 and plain["Location"].endswith("?q=x")
     htmx = login(member).post(_url("checkin_mark", event, rsvp_id=bea.pk), HTTP_HX_REQUEST="true")
-    assert htmx.status_code == 200 and 'id="rsvp-%d"' % bea.pk in htmx.content.decode()
+    assert htmx.status_code == 200 and f'id="rsvp-{bea.pk}"' in htmx.content.decode()
     assert "<html" not in htmx.content.decode()
     with scope(organization=org_a):
         assert RSVP.objects.filter(attended_at__isnull=False, checked_in_by=member).count() == 2
@@ -126,7 +126,7 @@ def test_a_walk_in_is_matched_or_added_and_checked_in(login, member, org_a):
     )
     with scope(organization=org_a):
         rsvps = list(RSVP.objects.filter(event=event).order_by("id"))
-        assert [r.person_id for r in rsvps][0] == known.pk
+        assert next(r.person_id for r in rsvps) == known.pk
         assert all(r.attended_at and r.source == RSVP.Source.WALK_IN for r in rsvps)
         assert Person.objects.count() == 2
 
