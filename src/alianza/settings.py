@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alianza.people",
     "alianza.board",
     "alianza.campaigns",
+    "alianza.actions",
 ]
 
 MIDDLEWARE = [

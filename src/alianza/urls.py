@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("alianza.people.urls")),
     path("", include("alianza.board.urls")),
     path("", include("alianza.campaigns.urls")),
+    path("", include("alianza.actions.urls")),
 ]

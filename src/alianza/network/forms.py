@@ -27,22 +27,29 @@ HONEYPOT = "website"
 ACCEPT = "accept_principles"
 
 
-class JoinForm(forms.Form):
-    """Shared by both public "Join us" forms: a honeypot field that people never see (bots
-    that fill it in are thanked and forgotten), and the acceptance of the values and principles."""
+class HoneypotForm(forms.Form):
+    """A public form with a honeypot field that people never see (the template hides it): bots
+    that fill it in are thanked and forgotten. Shared by the "Join us" forms and other apps'
+    public forms (RSVPs, event proposals)."""
 
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def caught_a_bot(self) -> bool:
+        return bool(str(self.data.get(self.add_prefix(HONEYPOT), "")).strip())
+
+
+class JoinForm(HoneypotForm):
+    """Shared by both public "Join us" forms: the honeypot, and the acceptance of the values
+    and principles."""
+
     accept_principles = forms.BooleanField(
         label=_("I have read the coalition's values and principles above, and I accept them."),
         error_messages={"required": _("Please read the values and principles and tick this box to accept them.")},
     )
-
-    def caught_a_bot(self) -> bool:
-        return bool(str(self.data.get(self.add_prefix(HONEYPOT), "")).strip())
 
     def questions(self) -> list[forms.BoundField]:
         """The fields a person fills in, in order (without the honeypot and the acceptance)."""

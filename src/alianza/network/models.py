@@ -50,19 +50,24 @@ def validate_counties(value: Any) -> None:
         raise ValidationError(_("Enter one county per line."))
 
 
-class PrinciplesVersionQuerySet(models.QuerySet["PrinciplesVersion"]):
-    def published(self) -> PrinciplesVersionQuerySet:
+class VersionedTextQuerySet(models.QuerySet[Any]):
+    def published(self) -> VersionedTextQuerySet:
         return self.filter(published_at__lte=timezone.now())
 
-    def current(self) -> PrinciplesVersion | None:
-        """The newest published version: the one people accept when they join."""
+    def current(self) -> Any:
+        """The newest published version: the one people accept."""
         return self.published().order_by("-version").first()
 
 
-class PrinciplesVersion(models.Model):
-    """One published version of the coalition's values and principles. Versions are never
-    edited: publishing a change makes a new version, and every acceptance keeps the version
-    that was accepted."""
+# Kept under its first name for the network's own code.
+PrinciplesVersionQuerySet = VersionedTextQuerySet
+
+
+class VersionedText(models.Model):
+    """A text an organization publishes in versions, in several languages, that people accept
+    (the coalition's values and principles, its code of conduct). Versions are never edited:
+    publishing a change makes a new version, and every acceptance keeps the version that was
+    accepted. ``principles.versioned_text_publish`` publishes one of any concrete model."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveIntegerField(_("version"))
@@ -74,19 +79,26 @@ class PrinciplesVersion(models.Model):
     )
 
     objects = ScopedManager(
-        organization="organization", _manager_class=models.Manager.from_queryset(PrinciplesVersionQuerySet)
+        organization="organization", _manager_class=models.Manager.from_queryset(VersionedTextQuerySet)
     )
 
     class Meta:
+        abstract = True
         ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class PrinciplesVersion(VersionedText):
+    """One published version of the coalition's values and principles."""
+
+    class Meta(VersionedText.Meta):
         verbose_name = _("values and principles")
         verbose_name_plural = _("values and principles")
         constraints = [
             models.UniqueConstraint(fields=["organization", "version"], name="unique_principles_version"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
 
 
 class OrganizationApplication(models.Model):

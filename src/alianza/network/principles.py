@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -13,7 +15,9 @@ from i18nfield.strings import LazyI18nString
 from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
 
-from .models import PrinciplesVersion
+from .models import PrinciplesVersion, VersionedText
+
+V = TypeVar("V", bound=VersionedText)
 
 
 class PrinciplesError(Exception):
@@ -45,27 +49,28 @@ def principles_changed_message() -> str:
     )
 
 
-def principles_publish(
+def versioned_text_publish(
     *,
+    model: type[V],
     organization: Organization,
     actor: User,
     title: LazyI18nString,
     text: LazyI18nString,
+    action: str,
     request: HttpRequest | None = None,
-) -> PrinciplesVersion:
-    """Publish a new version; it becomes the current one at once. Earlier versions stay as
-    they were, with the acceptances that point to them."""
-    if not organization.is_hub:
-        raise PrinciplesError(_("Only the coalition hub publishes values and principles."))
+) -> V:
+    """Publish a new version of a versioned text (``model`` is a concrete ``VersionedText``); it
+    becomes the current one at once. Earlier versions stay as they were, with the acceptances
+    that point to them. Raises ``PrinciplesError`` for an empty or unchanged text."""
     if not _languages(title) or not _languages(text):
         raise PrinciplesError(_("Write the title and the text in at least one language."))
     with transaction.atomic(), scope(organization=organization):
         # Serialises publishers, so two admins publishing at once get consecutive numbers.
         Organization.objects.select_for_update().only("pk").get(pk=organization.pk)
-        current = PrinciplesVersion.objects.order_by("-version").first()
+        current = model.objects.order_by("-version").first()
         if current and _languages(current.title) == _languages(title) and _languages(current.text) == _languages(text):
             raise PrinciplesError(_("This is the same as the current version: change something first."))
-        version = PrinciplesVersion(
+        version = model(
             organization=organization,
             version=(current.version + 1) if current else 1,
             title=LazyI18nString(_languages(title)),
@@ -78,9 +83,31 @@ def principles_publish(
         log_action(
             actor=actor,
             organization=organization,
-            action="network.principles.published",
+            action=action,
             obj=version,
             data={"version": version.version, "languages": sorted(_languages(text))},
             request=request,
         )
     return version
+
+
+def principles_publish(
+    *,
+    organization: Organization,
+    actor: User,
+    title: LazyI18nString,
+    text: LazyI18nString,
+    request: HttpRequest | None = None,
+) -> PrinciplesVersion:
+    """Publish a new version of the values and principles; it becomes the current one at once."""
+    if not organization.is_hub:
+        raise PrinciplesError(_("Only the coalition hub publishes values and principles."))
+    return versioned_text_publish(
+        model=PrinciplesVersion,
+        organization=organization,
+        actor=actor,
+        title=title,
+        text=text,
+        action="network.principles.published",
+        request=request,
+    )

@@ -36,6 +36,14 @@ NON_TENANT_ROUTES = {
     "campaigns/",
     "campaigns/<slug:slug>/",
     "victories/",
+    "events/propose/",
+    "events/propose/thanks/",
+    "events/<slug:slug>/",
+    "events/<slug:slug>/calendar.ics",
+    "events/<slug:slug>/<str:token>/",
+    "events/<slug:slug>/<str:token>/thanks/",
+    "events/<slug:slug>/<str:token>/event.ics",
+    "rsvp/<str:token>/",
 }
 
 

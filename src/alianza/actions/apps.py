@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionsConfig(AppConfig):
+    name = "alianza.actions"
+    label = "actions"
+    verbose_name = _("Events and actions")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from alianza.core import demo
+        from alianza.core.navigation import NavItem, register
+        from alianza.people import activity, timeline
+
+        from . import permissions  # noqa: F401 — registers the actions permissions
+        from .demo import demo_actions
+        from .history import ACTIVITY_KINDS, rsvp_timeline
+
+        register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
+        register(
+            NavItem(
+                _("Code of conduct"), "actions:conduct", "actions:conduct", order=63, shown_in=lambda org: org.is_hub
+            )
+        )
+        timeline.register(rsvp_timeline)
+        for kind in ACTIVITY_KINDS:
+            activity.register(kind)
+        demo.register_step(demo_actions)

@@ -1,0 +1,305 @@
+"""Events and calls to action: events with shifts, RSVPs (with attendance), and the coalition's
+code of conduct. Every row belongs to the organization that runs the event and collected the
+RSVP; the code of conduct belongs to the hub, which writes it for the whole coalition."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from i18nfield.fields import I18nCharField, I18nTextField
+
+from alianza.core.crypto import EncryptedTextField
+from alianza.core.models import Organization
+from alianza.network.models import VersionedText, validate_language_codes, validate_single_line
+from alianza.people.models import Person
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."))
+
+
+class CodeOfConductVersion(VersionedText):
+    """One published version of the coalition's code of conduct (written by the hub). Events
+    that require it show the current version on the RSVP form; each RSVP keeps the version the
+    person accepted."""
+
+    class Meta(VersionedText.Meta):
+        verbose_name = _("code of conduct")
+        verbose_name_plural = _("codes of conduct")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "version"], name="unique_code_of_conduct_version"),
+        ]
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def listed(self) -> EventQuerySet:
+        """Published public events, shown on the organization's public list and calendar feed."""
+        return self.filter(status=Event.Status.PUBLISHED, visibility=Event.Visibility.PUBLIC)
+
+    def upcoming(self) -> EventQuerySet:
+        return self.filter(ends_at__gte=timezone.now())
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        RALLY = "rally", _("Rally")
+        VIGIL = "vigil", _("Vigil")
+        MARCH = "march", _("March")
+        TEACH_IN = "teach_in", _("Teach-in")
+        KNOW_YOUR_RIGHTS = "know_your_rights", _("Know-your-rights session")
+        TRAINING = "training", _("Training")
+        MEETING = "meeting", _("Meeting")
+        TOWN_HALL = "town_hall", _("Town hall")
+        PHONE_BANK = "phone_bank", _("Phone bank")
+        CANVASS = "canvass", _("Canvass")
+        COURT_WATCH = "court_watch", _("Court watch")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Online")
+        BOTH = "both", _("In person and online")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: listed, anyone can RSVP")
+        MEMBERS = "members", _("Members only: staff of the coalition's organizations, signed in")
+        PRIVATE = "private", _("Private link: not listed, anyone with the link can RSVP")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed by a volunteer, waiting for approval")
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", _("Proposal declined")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    title = I18nCharField(_("title"), max_length=200)
+    description = I18nTextField(_("description"), blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    format = models.CharField(_("where"), max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/Chicago", validators=[validate_time_zone]
+    )
+    visibility = models.CharField(
+        _("who can see it"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Always public: a general area ("East Austin"), never the street address.
+    place_name = models.CharField(
+        _("area"), max_length=200, blank=True, validators=[validate_single_line],
+        help_text=_("Shown to everyone, e.g. a neighbourhood or city. Never the street address."),
+    )  # fmt: skip
+    address = EncryptedTextField(_("street address"), blank=True, help_text=_("Encrypted."))
+    hide_address = models.BooleanField(
+        _("hide the address until the RSVP is confirmed"),
+        default=True,
+        help_text=_("The address is then only in the confirmation e-mail and on the person's own RSVP page."),
+    )
+    virtual_link = EncryptedTextField(
+        _("online meeting link"), blank=True, help_text=_("Encrypted; given only to confirmed RSVPs.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    waitlist = models.BooleanField(_("waitlist when full"), default=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True, validators=[validate_language_codes])
+    interpretation = models.JSONField(
+        _("interpretation into"), default=list, blank=True, validators=[validate_language_codes]
+    )
+    accessibility = I18nTextField(_("accessibility"), blank=True)
+    childcare = models.BooleanField(_("childcare offered"), default=False)
+    requires_code_of_conduct = models.BooleanField(_("RSVPs must accept the code of conduct"), default=False)
+    representatives = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organizations that may represent the coalition here"),
+    )
+    # Volunteer-hosted events: who proposed it (the hub reviews it before it is public).
+    host_name = models.CharField(_("host"), max_length=200, blank=True, validators=[validate_single_line])
+    host_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(organization="organization", _manager_class=models.Manager.from_queryset(EventQuerySet))
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["organization", "status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:event_detail", kwargs={"org": self.organization.slug, "event_pk": self.pk})
+
+    def get_public_url(self) -> str:
+        return reverse("actions:event_public_page", kwargs={"slug": self.organization.slug, "token": self.token})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return timezone.localtime(self.starts_at, self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return timezone.localtime(self.ends_at, self.zone)
+
+    @property
+    def is_open_for_rsvp(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.ends_at > timezone.now()
+
+    @property
+    def in_person(self) -> bool:
+        return self.format in (self.Format.IN_PERSON, self.Format.BOTH)
+
+    @property
+    def online(self) -> bool:
+        return self.format in (self.Format.VIRTUAL, self.Format.BOTH)
+
+    def _labels(self, codes: list[str]) -> list[str]:
+        names = dict(settings.ALL_LANGUAGES)
+        return [str(names[c]) for c in codes if c in names]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return self._labels(self.languages)
+
+    @property
+    def interpretation_labels(self) -> list[str]:
+        return self._labels(self.interpretation)
+
+
+class Shift(models.Model):
+    class Role(models.TextChoices):
+        MARSHAL = "marshal", _("Marshal")
+        INTERPRETER = "interpreter", _("Interpreter")
+        LEGAL_OBSERVER = "legal_observer", _("Legal observer")
+        CHECK_IN = "check_in", _("Check-in")
+        OTHER = "other", _("Other volunteer")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="shifts")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OTHER)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("volunteers needed"), default=1)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["starts_at", "role", "id"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at, self.event.zone)
+        end = timezone.localtime(self.ends_at, self.event.zone)
+        return f"{self.get_role_display()} {start:%H:%M}-{end:%H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+
+class RSVPQuerySet(models.QuerySet["RSVP"]):
+    def confirmed(self) -> RSVPQuerySet:
+        return self.filter(status=RSVP.Status.CONFIRMED)
+
+    def waitlisted(self) -> RSVPQuerySet:
+        return self.filter(status=RSVP.Status.WAITLISTED).order_by("waitlisted_at", "id")
+
+
+class RSVP(models.Model):
+    """One person's answer to one event (one row per person and event; answering again after
+    cancelling reopens it). Attendance is marked on the same row at check-in."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("RSVP form")
+        WALK_IN = "walk_in", _("Walk-in")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="rsvps")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    email = models.EmailField(_("e-mail for messages"), blank=True)
+    conduct_version = models.ForeignKey(
+        CodeOfConductVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conduct_accepted_at = models.DateTimeField(_("code of conduct accepted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(_("attended"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Each message is claimed here before it is sent (tasks.py), so it goes out once.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    promotion_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager(organization="organization", _manager_class=models.Manager.from_queryset(RSVPQuerySet))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="unique_rsvp_per_person")]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(fields=["organization", "created_at"]),
+            models.Index(
+                fields=["organization", "attended_at"], condition=Q(attended_at__isnull=False), name="rsvp_attended"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.event_id} ({self.status})"
+
+    @property
+    def sees_details(self) -> bool:
+        """Only a confirmed RSVP sees the street address and the online link."""
+        return self.status == self.Status.CONFIRMED
+
+
+REMINDER_BEFORE = timedelta(hours=24)

@@ -1,0 +1,94 @@
+"""Capacity, waitlist and shift capacity stay exact when many people RSVP at the same moment:
+parallel threads, each with its own database connection, on PostgreSQL (SQLite serialises every
+write, so the race cannot happen there: these tests run on PostgreSQL only)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django_scopes import scope
+
+from alianza.actions.models import RSVP
+from alianza.actions.rsvps import RSVPError, rsvp_cancel, rsvp_submit
+from alianza.actions.tests.factories import make_event, make_shift
+from alianza.people.models import Person
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL")
+
+
+def _in_parallel(jobs: list[Callable[[], Any]]) -> list[Any]:
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(i: int, job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = job()
+        except Exception as exc:  # noqa: BLE001 — collected and asserted on
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _rsvp(event: Any, n: int, **kwargs: Any) -> Callable[[], RSVP]:
+    return lambda: rsvp_submit(
+        event=event, name=f"Person {n}", email=f"p{n}@example.org", phone="", language="es", consents={}, **kwargs
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_rsvps_never_overbook_and_are_never_lost_or_doubled(org_a):
+    event = make_event(org_a, capacity=5, waitlist=True)
+    # 24 people, each sending the form twice at the same moment (a double click).
+    jobs = [_rsvp(event, n) for n in range(24) for _twice in range(2)]
+    results = _in_parallel(jobs)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    with scope(organization=org_a):
+        rsvps = list(RSVP.objects.filter(event=event))
+        assert len(rsvps) == 24  # none lost, none doubled
+        assert Person.objects.count() == 24
+        assert sum(r.status == RSVP.Status.CONFIRMED for r in rsvps) == 5
+        assert sum(r.status == RSVP.Status.WAITLISTED for r in rsvps) == 19
+    # Every answer to the same person is the same RSVP.
+    by_person: dict[int, set[int]] = {}
+    for r in results:
+        by_person.setdefault(r.person_id, set()).add(r.pk)
+    assert all(len(ids) == 1 for ids in by_person.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_cancellations_promote_exactly_as_many_as_left(org_a):
+    event = make_event(org_a, capacity=4, waitlist=True)
+    rsvps = [_rsvp(event, n)() for n in range(10)]
+    confirmed = [r for r in rsvps if r.status == RSVP.Status.CONFIRMED]
+    _in_parallel([lambda r=r: rsvp_cancel(rsvp=r) for r in confirmed[:3]])
+    with scope(organization=org_a):
+        statuses = list(RSVP.objects.filter(event=event).order_by("id").values_list("status", flat=True))
+    assert statuses.count(RSVP.Status.CONFIRMED) == 4
+    assert statuses.count(RSVP.Status.CANCELLED) == 3
+    assert statuses.count(RSVP.Status.WAITLISTED) == 3
+    # First come, first served: the next three on the waitlist were promoted.
+    assert statuses[4:7] == [RSVP.Status.CONFIRMED] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_rsvps_never_overbook_a_shift(org_a):
+    event = make_event(org_a)
+    shift = make_shift(event, capacity=3)
+    results = _in_parallel([_rsvp(event, n, shift=shift) for n in range(12)])
+    taken = [r for r in results if isinstance(r, RSVP)]
+    refused = [r for r in results if isinstance(r, RSVPError)]
+    assert (len(taken), len(refused)) == (3, 9)
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(shift=shift, status=RSVP.Status.CONFIRMED).count() == 3

@@ -1,0 +1,195 @@
+"""The public event page and its RSVP form: the same answer for a known and a new e-mail, the
+honeypot, the rate limit, the address and online link kept out of the page, and the person's own
+RSVP page (address once confirmed, one-click cancel)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django_scopes import scope
+
+from alianza.actions.models import RSVP, Event
+from alianza.actions.rsvps import rsvp_token
+from alianza.actions.tests.factories import make_event, make_rsvp, make_shift
+from alianza.people.models import Person
+from alianza.people.tests.factories import make_person
+
+SECRET_LINK = "https://meet.example.org/secret-room-42"
+
+
+def _page(event: Event) -> str:
+    return reverse("actions:event_public_page", kwargs={"slug": event.organization.slug, "token": event.token})
+
+
+def _without_csrf(response) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def _data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Rosa Hernández",
+        "email": "rosa@example.org",
+        "phone": "",
+        "language": "es",
+        "consent_email": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_page_shows_the_event_but_never_the_hidden_address_or_the_link(login, org_a):
+    event = make_event(org_a, format=Event.Format.BOTH, hide_address=True, virtual_link=SECRET_LINK)
+    response = login(None).get(_page(event))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Vigil" in html and "East Austin" in html
+    assert "1206 E 9th St" not in html and SECRET_LINK not in html
+
+
+def test_an_address_the_event_does_not_hide_is_shown(login, org_a):
+    event = make_event(org_a, hide_address=False)
+    assert "1206 E 9th St" in login(None).get(_page(event)).content.decode()
+
+
+def test_a_known_email_gets_exactly_the_same_answer_as_a_new_one(login, org_a):
+    event = make_event(org_a)
+    make_person(org_a, email="known@example.org")
+    new = login(None).post(_page(event), _data(email="new@example.org"))
+    known = login(None).post(_page(event), _data(email="known@example.org"))
+    again = login(None).post(_page(event), _data(email="known@example.org"))
+    assert new.status_code == known.status_code == again.status_code == 302
+    assert new["Location"] == known["Location"] == again["Location"]
+    assert _without_csrf(login(None).get(new["Location"])) == _without_csrf(login(None).get(known["Location"]))
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 2
+        assert Person.objects.count() == 2
+
+
+def test_the_honeypot_thanks_a_bot_and_stores_nothing(login, org_a):
+    event = make_event(org_a)
+    response = login(None).post(_page(event), _data(website="http://spam.example"))
+    assert response.status_code == 302
+    with scope(organization=org_a):
+        assert not RSVP.objects.exists() and not Person.objects.exists()
+
+
+def test_the_form_is_rate_limited_and_keeps_what_was_typed(login, org_a, settings):
+    settings.ALIANZA_RSVP_RATE_LIMIT = 2
+    event = make_event(org_a)
+    client = login(None)
+    for n in range(2):
+        assert client.post(_page(event), _data(email=f"p{n}@example.org")).status_code == 302
+    blocked = client.post(_page(event), _data(email="p3@example.org", name="Tercera Persona"))
+    assert blocked.status_code == 429
+    assert "Tercera Persona" in blocked.content.decode()
+    with scope(organization=org_a):
+        assert RSVP.objects.count() == 2
+
+
+def test_csrf_is_enforced(org_a):
+    from django.test import Client
+
+    event = make_event(org_a)
+    response = Client(enforce_csrf_checks=True).post(_page(event), _data())
+    assert response.status_code == 403
+
+
+def test_missing_contact_re_renders_with_an_error(login, org_a):
+    event = make_event(org_a)
+    response = login(None).post(_page(event), _data(email="", phone=""))
+    assert response.status_code == 400
+    assert "Rosa Hernández" in response.content.decode()
+
+
+def test_the_code_of_conduct_is_shown_and_its_version_recorded(login, org_a, conduct):
+    event = make_event(org_a, requires_code_of_conduct=True)
+    page = login(None).get(_page(event)).content.decode()
+    assert "We are non-violent and respectful." in page
+    refused = login(None).post(_page(event), _data(conduct_version=str(conduct.pk)))
+    assert refused.status_code == 400  # the box was not ticked
+    accepted = login(None).post(_page(event), _data(conduct_version=str(conduct.pk), accept_conduct="on"))
+    assert accepted.status_code == 302
+    with scope(organization=org_a):
+        assert RSVP.objects.get().conduct_version == conduct
+
+
+def test_a_shift_can_be_chosen_on_the_form(login, org_a):
+    event = make_event(org_a)
+    shift = make_shift(event, capacity=1)
+    assert login(None).post(_page(event), _data(shift=str(shift.pk))).status_code == 302
+    with scope(organization=org_a):
+        assert RSVP.objects.get().shift == shift
+    # Full now: the shift is no longer offered.
+    assert f'value="{shift.pk}"' not in login(None).get(_page(event)).content.decode()
+
+
+@pytest.mark.parametrize("status", [Event.Status.DRAFT, Event.Status.PROPOSED, Event.Status.DECLINED])
+def test_unpublished_events_are_not_found(login, org_a, status):
+    assert login(None).get(_page(make_event(org_a, status=status))).status_code == 404
+
+
+def test_members_only_events_need_a_staff_account(login, org_a, owner):
+    event = make_event(org_a, visibility=Event.Visibility.MEMBERS)
+    assert login(None).get(_page(event)).status_code == 404
+    assert login(owner).get(_page(event)).status_code == 200
+
+
+def test_a_wrong_token_or_organization_is_not_found(login, org_a, org_b):
+    event = make_event(org_a)
+    assert (
+        login(None)
+        .get(reverse("actions:event_public_page", kwargs={"slug": org_b.slug, "token": event.token}))
+        .status_code
+        == 404
+    )
+    assert (
+        login(None).get(reverse("actions:event_public_page", kwargs={"slug": org_a.slug, "token": "nope"})).status_code
+        == 404
+    )
+
+
+def test_the_confirmation_email_and_rsvp_page_reveal_the_address_to_a_confirmed_rsvp(
+    login, org_a, django_capture_on_commit_callbacks
+):
+    event = make_event(org_a, format=Event.Format.BOTH, virtual_link=SECRET_LINK)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(None).post(_page(event), _data())
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["rosa@example.org"]
+    assert "confirmad" in message.subject  # in Spanish, the language chosen on the form
+    assert "1206 E 9th St" in message.body and SECRET_LINK in message.body
+    link = next(line for line in message.body.splitlines() if "/rsvp/" in line).strip()
+    page = login(None).get(link[link.index("/rsvp/") :])
+    assert "1206 E 9th St" in page.content.decode() and SECRET_LINK in page.content.decode()
+
+
+def test_a_waitlisted_rsvp_does_not_see_the_address(login, org_a):
+    event = make_event(org_a, capacity=1)
+    make_rsvp(event)
+    waiting = make_rsvp(event, status=RSVP.Status.WAITLISTED)
+    page = login(None).get(reverse("actions:rsvp_manage", kwargs={"token": rsvp_token(waiting)})).content.decode()
+    assert "1206 E 9th St" not in page and "waitlist" in page
+
+
+def test_one_click_cancel_by_the_signed_link_promotes_the_next_person(login, org_a):
+    event = make_event(org_a, capacity=1)
+    first = make_rsvp(event)
+    waiting = make_rsvp(event, status=RSVP.Status.WAITLISTED)
+    url = reverse("actions:rsvp_manage", kwargs={"token": rsvp_token(first)})
+    assert login(None).get(url).status_code == 200  # opening the link (a mail scanner) cancels nothing
+    with scope(organization=org_a):
+        assert RSVP.objects.get(pk=first.pk).status == RSVP.Status.CONFIRMED
+    response = login(None).post(url, {"cancel": "1"})
+    assert response.status_code == 200 and "cancelled" in response.content.decode()
+    with scope(organization=org_a):
+        assert RSVP.objects.get(pk=first.pk).status == RSVP.Status.CANCELLED
+        assert RSVP.objects.get(pk=waiting.pk).status == RSVP.Status.CONFIRMED
+
+
+def test_a_forged_rsvp_link_is_not_found(login):
+    assert login(None).get(reverse("actions:rsvp_manage", kwargs={"token": "abc:def"})).status_code == 404

@@ -1,0 +1,266 @@
+"""Public pages of events: an organization's upcoming public events and their calendar feed, an
+event's page with its RSVP form, the person's own RSVP page (signed link, one-click cancel), and
+the form where a member or volunteer proposes an event. No account needed.
+
+Safety (DESIGN §5.7): CSRF on every form, a rate limit per client address, the honeypot, and no
+enumeration: whatever is sent (a new person, a known e-mail, a repeated RSVP, a bot), the answer
+is the same thank-you page. The street address (when the event hides it) and the online link
+are never in these pages' HTML: only in the confirmation e-mail and on the RSVP's own page,
+once the RSVP is confirmed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_scopes import scope
+
+from alianza.core.models import Organization
+from alianza.core.tenancy import memberships_for_user
+from alianza.network.hub import the_hub
+from alianza.network.ratelimit import rate_limit_hit
+from alianza.people.intake import IntakeError
+
+from .conduct import conduct_changed_message, conduct_current
+from .events import EventError, event_propose
+from .forms import ProposalForm, RSVPForm, language_choices
+from .ical import event_ics, organization_feed_ics
+from .models import RSVP, Event, Shift
+from .rsvps import RSVPError, rsvp_cancel, rsvp_from_token, rsvp_submit
+
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+
+
+def _organization(slug: str) -> Organization:
+    return get_object_or_404(Organization.objects.filter(status=Organization.Status.ACTIVE), slug=slug)
+
+
+def _visible_event(request: HttpRequest, slug: str, token: str) -> Event:
+    """The event behind a share link, if this visitor may see it: published (or cancelled, to
+    say so); members-only events to signed-in staff of the coalition's organizations. 404 for
+    anything else, so a wrong link tells nothing."""
+    organization = _organization(slug)
+    with scope(organization=organization):
+        event = Event.objects.filter(token=token, status__in=PUBLIC_STATUSES).defer("address", "virtual_link").first()
+    if event is None:
+        raise Http404
+    if event.visibility == Event.Visibility.MEMBERS and not memberships_for_user(request.user):
+        raise Http404
+    return event
+
+
+def _open_shifts(event: Event) -> list[Shift]:
+    with scope(organization=event.organization):
+        shifts = Shift.objects.filter(event=event).annotate(
+            confirmed=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED))
+        )
+        return [s for s in shifts if s.confirmed < s.capacity]  # type: ignore[attr-defined]
+
+
+def _event_page(
+    request: HttpRequest, event: Event, form: RSVPForm, *, notice: str = "", status: int = 200
+) -> HttpResponse:
+    with scope(organization=event.organization):
+        confirmed = RSVP.objects.filter(event=event, status=RSVP.Status.CONFIRMED).count()
+        representatives = list(event.representatives.order_by("name"))
+        # The address is read only when the event shows it to everyone.
+        public_address = ""
+        if event.in_person and not event.hide_address:
+            public_address = Event.objects.only("address", "organization").get(pk=event.pk).address
+    conduct = form.conduct
+    context = {
+        "event": event,
+        "form": form,
+        "conduct": conduct,
+        "notice": notice,
+        "full": event.capacity is not None and confirmed >= event.capacity,
+        "places_left": None if event.capacity is None else max(0, event.capacity - confirmed),
+        "representatives": representatives,
+        "public_address": public_address,
+    }
+    return render(request, "actions/event_public.html", context, status=status)
+
+
+def _rsvp_form(event: Event, data: object = None) -> RSVPForm:
+    conduct = conduct_current() if event.requires_code_of_conduct else None
+    return RSVPForm(
+        data,  # type: ignore[arg-type]
+        shifts=_open_shifts(event),
+        conduct=conduct,
+        initial={"language": get_language() or settings.LANGUAGE_CODE},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def event_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    event = _visible_event(request, slug, token)
+    with scope(organization=event.organization):  # the form offers and checks the event's shifts
+        return _event_public(request, event)
+
+
+def _event_public(request: HttpRequest, event: Event) -> HttpResponse:
+    slug, token = event.organization.slug, event.token
+    if request.method == "GET" or not event.is_open_for_rsvp:
+        return _event_page(request, event, _rsvp_form(event), status=200 if request.method == "GET" else 400)
+
+    limit = getattr(settings, "ALIANZA_RSVP_RATE_LIMIT", 20)
+    window = getattr(settings, "ALIANZA_RSVP_RATE_WINDOW", 600)
+    if not rate_limit_hit(request, bucket="rsvp", limit=limit, window=window):
+        minutes = max(1, window // 60)
+        notice = ngettext(
+            "This form was sent too many times from your connection. Please wait %(minutes)s minute and try again.",
+            "This form was sent too many times from your connection. Please wait %(minutes)s minutes and try again.",
+            minutes,
+        ) % {"minutes": minutes}
+        form = _rsvp_form(event)
+        form.initial.update({k: v for k, v in request.POST.items() if k in form.fields and k != "accept_conduct"})
+        return _event_page(request, event, form, notice=notice, status=429)
+
+    form = _rsvp_form(event, request.POST)
+    if form.caught_a_bot():
+        return redirect("actions:event_thanks", slug=slug, token=token)
+    conduct = form.conduct
+    if form.is_valid():
+        if conduct is not None and request.POST.get("conduct_version") != str(conduct.pk):
+            form.add_error("accept_conduct", conduct_changed_message())
+        else:
+            data = form.cleaned_data
+            try:
+                rsvp_submit(
+                    event=event,
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    language=data["language"],
+                    consents=form.consents(),
+                    shift=data.get("shift"),
+                    conduct=conduct,
+                    required_conduct=conduct,
+                    request=request,
+                )
+            except RSVPError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("actions:event_thanks", slug=slug, token=token)
+    return _event_page(request, event, form, status=400)
+
+
+@require_GET
+def event_thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    event = _visible_event(request, slug, token)
+    return render(request, "actions/event_thanks.html", {"event": event})
+
+
+@require_GET
+def event_calendar(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    event = _visible_event(request, slug, token)
+    with scope(organization=event.organization):
+        event = Event.objects.get(pk=event.pk)  # the address goes in only if the event shows it
+    response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+@require_GET
+def organization_events(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(slug)
+    with scope(organization=organization):
+        events = list(Event.objects.listed().upcoming().defer("address", "virtual_link").order_by("starts_at", "id"))
+    return render(request, "actions/organization_events.html", {"organization": organization, "events": events})
+
+
+@require_GET
+def organization_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(slug)
+    with scope(organization=organization):
+        events = list(Event.objects.listed().order_by("starts_at", "id"))
+        body = organization_feed_ics(organization, events)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rsvp_manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own RSVP, reached by the signed link of their e-mail: what they answered, the
+    address and online link once confirmed, and the one-click cancel (a POST: a link opened by a
+    mail scanner cancels nothing)."""
+    rsvp = rsvp_from_token(token)
+    if rsvp is None:
+        raise Http404
+    just_cancelled = False
+    if request.method == "POST" and request.POST.get("cancel"):
+        rsvp = rsvp_cancel(rsvp=rsvp)
+        just_cancelled = True
+    with scope(organization=rsvp.organization):
+        event = Event.objects.get(pk=rsvp.event_id)
+    return render(
+        request,
+        "actions/rsvp_manage.html",
+        {"rsvp": rsvp, "event": event, "token": token, "just_cancelled": just_cancelled},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest) -> HttpResponse:
+    """A member or volunteer proposes an event; the hub reviews it before it is public."""
+    hub = the_hub()
+    if request.method == "GET":
+        return render(request, "actions/propose.html", {"form": ProposalForm(), "hub": hub})
+    limit = getattr(settings, "ALIANZA_PROPOSAL_RATE_LIMIT", 5)
+    window = getattr(settings, "ALIANZA_PROPOSAL_RATE_WINDOW", 600)
+    form = ProposalForm(request.POST)
+    if not rate_limit_hit(request, bucket="proposal", limit=limit, window=window):
+        notice = ngettext(
+            "This form was sent too many times from your connection. Please wait %(minutes)s minute and try again.",
+            "This form was sent too many times from your connection. Please wait %(minutes)s minutes and try again.",
+            max(1, window // 60),
+        ) % {"minutes": max(1, window // 60)}
+        return render(
+            request,
+            "actions/propose.html",
+            {"form": ProposalForm(initial=request.POST.dict()), "hub": hub, "notice": notice},
+            status=429,
+        )
+    if form.caught_a_bot():
+        return redirect("actions:propose_thanks")
+    if hub is None:
+        return render(request, "actions/propose.html", {"form": form, "hub": hub}, status=400)
+    if form.is_valid():
+        data = form.cleaned_data
+        language = get_language() or settings.LANGUAGE_CODE
+        if language not in dict(language_choices()):
+            language = settings.LANGUAGE_CODE
+        try:
+            event_propose(
+                hub=hub,
+                title={language: data["title"]},
+                description={language: data["description"]},
+                kind=data["kind"],
+                format=data["format"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                time_zone=data["time_zone"],
+                place_name=data["place_name"],
+                address=data["address"],
+                virtual_link=data["virtual_link"],
+                host_name=data["host_name"],
+                host_email=data["host_email"],
+                host_phone=data["host_phone"],
+                language=language,
+            )
+        except (EventError, IntakeError) as exc:  # e.g. a phone number the person must correct
+            form.add_error(None, str(exc))
+        else:
+            return redirect("actions:propose_thanks")
+    return render(request, "actions/propose.html", {"form": form, "hub": hub}, status=400)
+
+
+@require_GET
+def propose_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "actions/propose_thanks.html")
