@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from alianza.actions.tests import factories as actions_factories  # noqa: F401 — and the actions ones
 from alianza.board.tests import factories as board_factories  # noqa: F401 — and the advisory board's
 from alianza.campaigns.tests import factories as campaigns_factories  # noqa: F401 — and the campaigns ones
-from alianza.actions.tests import factories as actions_factories  # noqa: F401 — and the actions ones
 from alianza.core.models import Organization, User
 from alianza.core.permissions import Role
 from alianza.core.tests import factories  # noqa: F401 — registers the core isolation factories
