@@ -9,13 +9,16 @@ class ActionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from alianza.core import demo
+        from datetime import timedelta
+
+        from alianza.core import demo, schedule
         from alianza.core.navigation import NavItem, register
         from alianza.people import activity, timeline
 
         from . import permissions  # noqa: F401 — registers the actions permissions
         from .demo import demo_actions
         from .history import ACTIVITY_KINDS, rsvp_timeline
+        from .tasks import send_event_reminders
 
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
         register(
@@ -27,3 +30,8 @@ class ActionsConfig(AppConfig):
         for kind in ACTIVITY_KINDS:
             activity.register(kind)
         demo.register_step(demo_actions)
+        # Each confirmed RSVP is reminded once, within a day of the start: every 15 minutes is
+        # often enough for that and cheap (the sweep skips what was already sent).
+        schedule.register(
+            schedule.Periodic("actions.event_reminders", task=send_event_reminders, every=timedelta(minutes=15))
+        )

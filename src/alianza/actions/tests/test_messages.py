@@ -56,3 +56,11 @@ def test_no_message_without_an_email(org_a):
     assert send_rsvp_confirmation.call(rsvp_id=rsvp.pk, organization_id=str(org_a.pk)) is False
     assert event_reminders_send() == 0
     assert mail.outbox == []
+
+
+def test_the_reminder_sweep_is_scheduled():
+    from alianza.actions.tasks import send_event_reminders
+    from alianza.core import schedule
+
+    periodic = {p.name: p for p in schedule.registered()}["actions.event_reminders"]
+    assert periodic.task is send_event_reminders
