@@ -14,7 +14,7 @@ FORBIDDEN = re.compile(
 )
 
 # Every app of Alianza (third-party apps such as allauth are not ours to rename).
-GUARDED_APPS = {"core", "network", "people", "board"}
+GUARDED_APPS = {"core", "network", "people", "board", "campaigns", "actions"}
 
 
 def test_no_model_has_a_field_for_immigration_facts():
