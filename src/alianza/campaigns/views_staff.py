@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
 
 from .access import campaign_get_for_actor, campaigns_visible_to
+from .dashboard import campaign_panels
 from .commitments import (
     accountability,
     accountability_by_maker,
@@ -106,6 +107,7 @@ def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
         "summary": accountability(commitments),
         "can_edit": access.is_lead and has_permission(request, "campaigns:edit"),
         "ally_form": AllyForm(),
+        "panels": campaign_panels(access.campaign),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

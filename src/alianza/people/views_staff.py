@@ -22,6 +22,7 @@ from .contact import phone_display
 from .custom_fields import custom_fields_of, custom_value_display
 from .forms import PersonForm, SearchForm, SharingGrantForm, custom_initial
 from .models import Person, SharingGrant
+from .panels import person_facts
 from .operations import (
     PeopleError,
     person_consent,
@@ -104,6 +105,8 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
             "notes": person.notes if not access.shared else "",
             # The organization's own fields, like its tags: not for partners.
             "custom": _custom_shown(person) if not access.shared else [],
+            # What apps above people add (e.g. the engagement ladder): the holder's own view only.
+            "facts": person_facts(person) if not access.shared else [],
         }
     context["can_edit"] = not access.shared and has_permission(request, "people:edit")
     context["can_share"] = not access.shared and has_permission(request, "people:share")
