@@ -217,11 +217,11 @@ def answer_clean(field: FormField, value: Any) -> Any:
         if not isinstance(value, str):
             raise FormError(_("Write your answer as text."))
         limit = MAX_TEXT if kind == FormField.Kind.TEXT else MAX_LONG_TEXT
+        if kind == FormField.Kind.TEXT and any(ord(ch) < 32 or ord(ch) == 127 for ch in value.strip()):
+            raise FormError(_("Use one line, without line breaks."))
         text = value.strip() if kind == FormField.Kind.LONG_TEXT else " ".join(value.split())
         if len(text) > limit:
             raise FormError(_("Keep it under %(count)s characters.") % {"count": limit})
-        if kind == FormField.Kind.TEXT and any(ord(ch) < 32 for ch in text):
-            raise FormError(_("Use one line, without line breaks."))
         if not text and field.required:
             raise FormError(_("This question needs an answer."))
         return text or None

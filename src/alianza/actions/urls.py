@@ -54,17 +54,17 @@ urlpatterns = [
     path("staff/<slug:org>/forms/<int:form_id>/status/", views_staff_forms.form_status, name="form_status"),
     path("staff/<slug:org>/forms/<int:form_id>/fields/", views_staff_forms.form_field_new, name="form_field_new"),
     path(
-        "staff/<slug:org>/forms/<int:form_id>/fields/<int:field_id>/edit/",
+        "staff/<slug:org>/forms/<int:form_id>/fields/<int:question_id>/edit/",
         views_staff_forms.form_field_edit,
         name="form_field_edit",
     ),
     path(
-        "staff/<slug:org>/forms/<int:form_id>/fields/<int:field_id>/remove/",
+        "staff/<slug:org>/forms/<int:form_id>/fields/<int:question_id>/remove/",
         views_staff_forms.form_field_remove,
         name="form_field_remove",
     ),
     path(
-        "staff/<slug:org>/forms/<int:form_id>/fields/<int:field_id>/move/",
+        "staff/<slug:org>/forms/<int:form_id>/fields/<int:question_id>/move/",
         views_staff_forms.form_field_move_view,
         name="form_field_move",
     ),

@@ -45,8 +45,8 @@ def _form(request: OrgRequest, form_id: int) -> Form:
     return get_for_org(Form.objects.select_related("campaign"), organization=request.organization, pk=form_id)
 
 
-def _field(request: OrgRequest, form: Form, field_id: int) -> FormField:
-    return get_for_org(FormField.objects.filter(form=form), organization=request.organization, pk=field_id)
+def _field(request: OrgRequest, form: Form, question_id: int) -> FormField:
+    return get_for_org(FormField.objects.filter(form=form), organization=request.organization, pk=question_id)
 
 
 @require_permission("actions:view")
@@ -171,9 +171,9 @@ def form_field_new(request: OrgRequest, form_id: int) -> HttpResponse:
 
 @require_permission("actions:edit")
 @require_http_methods(["GET", "POST"])
-def form_field_edit(request: OrgRequest, form_id: int, field_id: int) -> HttpResponse:
+def form_field_edit(request: OrgRequest, form_id: int, question_id: int) -> HttpResponse:
     form = _form(request, form_id)
-    field = _field(request, form, field_id)
+    field = _field(request, form, question_id)
     field_form = FieldForm(
         request.POST if request.method == "POST" else None, instance=field, locales=_locales(request)
     )
@@ -187,18 +187,18 @@ def form_field_edit(request: OrgRequest, form_id: int, field_id: int) -> HttpRes
 
 @require_permission("actions:edit")
 @require_POST
-def form_field_remove(request: OrgRequest, form_id: int, field_id: int) -> HttpResponse:
+def form_field_remove(request: OrgRequest, form_id: int, question_id: int) -> HttpResponse:
     form = _form(request, form_id)
-    form_field_delete(field=_field(request, form, field_id), actor=request.user, request=request)
+    form_field_delete(field=_field(request, form, question_id), actor=request.user, request=request)
     messages.success(request, _("Question removed."))
     return redirect(form.get_absolute_url() + "#questions")
 
 
 @require_permission("actions:edit")
 @require_POST
-def form_field_move_view(request: OrgRequest, form_id: int, field_id: int) -> HttpResponse:
+def form_field_move_view(request: OrgRequest, form_id: int, question_id: int) -> HttpResponse:
     form = _form(request, form_id)
-    field = _field(request, form, field_id)
+    field = _field(request, form, question_id)
     move = MoveForm(request.POST)
     if not move.is_valid():
         return HttpResponse(status=400)
