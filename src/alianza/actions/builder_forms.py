@@ -16,7 +16,7 @@ from alianza.network.forms import HoneypotForm
 from alianza.network.models import validate_phone, validate_single_line
 
 from .forms import language_choices
-from .forms_builder import MAX_LONG_TEXT, MAX_NUMBER, MAX_TEXT
+from .forms_builder import MAX_LONG_TEXT, MAX_NUMBER, MAX_TEXT, FormError, options_from_lines
 from .models import Form, FormField
 
 
@@ -63,10 +63,18 @@ class FieldForm(I18nModelForm):
                 {code: "\n".join((o.get("label") or {}).get(code, "") for o in field.options) for code in languages}
             )
 
-    def choice_lines(self) -> dict[str, str]:
-        value = self.cleaned_data.get("choices")
-        data = value.data if isinstance(value, LazyI18nString) else {}
-        return {code: text for code, text in (data or {}).items() if isinstance(text, str)}
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value = data.get("choices")
+        lines = value.data if isinstance(value, LazyI18nString) and isinstance(value.data, dict) else {}
+        field: FormField = self.instance
+        try:  # before the model's own checks, which need the choices
+            field.options = options_from_lines(
+                {code: text for code, text in lines.items() if isinstance(text, str)}, existing=field.options
+            )
+        except FormError as exc:
+            self.add_error("choices", str(exc))
+        return data
 
 
 class MoveForm(forms.Form):

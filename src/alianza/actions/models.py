@@ -419,7 +419,7 @@ class FormField(models.Model):
         if self.kind != self.Kind.CONSENT:
             self.consent_channel = ""
         if self.has_options and not self.options:
-            raise ValidationError({"options": _("Give at least one choice, one per line.")})
+            raise ValidationError(_("Give at least one choice, one per line."))
         if not self.has_options:
             self.options = []
 

@@ -29,7 +29,6 @@ from .forms_builder import (
     form_save,
     form_set_status,
     form_submissions_export,
-    options_from_lines,
 )
 from .models import Form, FormField, FormSubmission
 
@@ -148,9 +147,8 @@ def form_status(request: OrgRequest, form_id: int) -> HttpResponse:
 def _save_field(request: OrgRequest, field_form: FieldForm) -> FormField | None:
     if not field_form.is_valid():
         return None
-    field: FormField = field_form.save(commit=False)
+    field: FormField = field_form.save(commit=False)  # the choices are set by the form's clean()
     try:
-        field.options = options_from_lines(field_form.choice_lines(), existing=field.options)
         return form_field_save(field=field, actor=request.user, request=request)
     except FormError as exc:
         field_form.add_error(None, str(exc))
