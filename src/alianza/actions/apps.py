@@ -16,9 +16,11 @@ class ActionsConfig(AppConfig):
         from alianza.core.navigation import NavItem, register
         from alianza.people import activity, panels, timeline
 
-        from . import permissions  # noqa: F401 — registers the actions permissions
+        from . import (
+            ladder,
+            permissions,  # noqa: F401 — registers the actions permissions
+        )
         from .demo import demo_actions
-        from . import ladder
         from .demo_forms import demo_forms
         from .forms_history import FORM_ACTIVITY, campaign_forms, form_timeline
         from .history import ACTIVITY_KINDS, rsvp_timeline

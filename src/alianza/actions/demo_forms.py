@@ -57,25 +57,39 @@ def demo_forms() -> None:
             actor=admin,
         )
         when = _field(
-            signup, admin, FormField.Kind.MULTI_CHOICE, {"en": "When can you help?", "es": "¿Cuándo puedes ayudar?"},
+            signup,
+            admin,
+            FormField.Kind.MULTI_CHOICE,
+            {"en": "When can you help?", "es": "¿Cuándo puedes ayudar?"},
             required=True,
             choices={"en": "Weekday evenings\nSaturdays\nSundays", "es": "Tardes entre semana\nSábados\nDomingos"},
-        )  # fmt: skip
+        )
         role = _field(
-            signup, admin, FormField.Kind.CHOICE, {"en": "What would you like to do?", "es": "¿Qué te gustaría hacer?"},
+            signup,
+            admin,
+            FormField.Kind.CHOICE,
+            {"en": "What would you like to do?", "es": "¿Qué te gustaría hacer?"},
             choices={
                 "en": "Phone banking\nCanvassing\nInterpreting\nBringing food",
                 "es": "Llamadas\nVisitas puerta a puerta\nInterpretación\nTraer comida",
             },
-        )  # fmt: skip
+        )
         _field(
-            signup, admin, FormField.Kind.LONG_TEXT, {"en": "Anything else we should know?", "es": "¿Algo más que debamos saber?"}
-        )  # fmt: skip
+            signup,
+            admin,
+            FormField.Kind.LONG_TEXT,
+            {"en": "Anything else we should know?", "es": "¿Algo más que debamos saber?"},
+        )
         sms = _field(
-            signup, admin, FormField.Kind.CONSENT,
-            {"en": "You may send me text messages (SMS) about volunteering.", "es": "Pueden enviarme mensajes de texto (SMS) sobre el voluntariado."},
+            signup,
+            admin,
+            FormField.Kind.CONSENT,
+            {
+                "en": "You may send me text messages (SMS) about volunteering.",
+                "es": "Pueden enviarme mensajes de texto (SMS) sobre el voluntariado.",
+            },
             consent_channel="sms",
-        )  # fmt: skip
+        )
         form_set_status(form=signup, actor=admin, status=Form.Status.OPEN)
 
         survey = form_save(
@@ -84,41 +98,64 @@ def demo_forms() -> None:
                 title=LazyI18nString({"en": "Community needs survey", "es": "Encuesta de necesidades de la comunidad"}),
                 intro=LazyI18nString(
                     {
-                        "en": "Five questions, two minutes. Answers help us plan trainings and know-your-rights sessions.",
-                        "es": "Cinco preguntas, dos minutos. Sus respuestas nos ayudan a planear talleres y charlas de derechos.",
+                        "en": "Four questions, two minutes. Answers help us plan trainings and know-your-rights "
+                        "sessions.",
+                        "es": "Cuatro preguntas, dos minutos. Sus respuestas nos ayudan a planear talleres y charlas "
+                        "de derechos.",
                     }
                 ),
             ),
             actor=admin,
         )
         need = _field(
-            survey, admin, FormField.Kind.CHOICE, {"en": "What would help your family most?", "es": "¿Qué ayudaría más a su familia?"},
+            survey,
+            admin,
+            FormField.Kind.CHOICE,
+            {"en": "What would help your family most?", "es": "¿Qué ayudaría más a su familia?"},
             required=True,
             choices={
                 "en": "Legal help\nHousing help\nEnglish classes\nWork rights",
                 "es": "Ayuda legal\nAyuda con la vivienda\nClases de inglés\nDerechos laborales",
             },
-        )  # fmt: skip
+        )
         size = _field(
-            survey, admin, FormField.Kind.NUMBER, {"en": "How many people live in your home?", "es": "¿Cuántas personas viven en su casa?"}
-        )  # fmt: skip
+            survey,
+            admin,
+            FormField.Kind.NUMBER,
+            {"en": "How many people live in your home?", "es": "¿Cuántas personas viven en su casa?"},
+        )
         best = _field(
-            survey, admin, FormField.Kind.DATE, {"en": "A good date for a session near you", "es": "Una buena fecha para una charla cerca de usted"}
-        )  # fmt: skip
+            survey,
+            admin,
+            FormField.Kind.DATE,
+            {"en": "A good date for a session near you", "es": "Una buena fecha para una charla cerca de usted"},
+        )
         _field(
-            survey, admin, FormField.Kind.CONSENT,
+            survey,
+            admin,
+            FormField.Kind.CONSENT,
             {"en": "You may send me news by e-mail.", "es": "Pueden enviarme noticias por correo electrónico."},
             consent_channel="email",
-        )  # fmt: skip
+        )
         form_set_status(form=survey, actor=admin, status=Form.Status.OPEN)
 
     for name, email, language, answers in (
-        ("Rosa Hernández", "rosa@demo.alianza.example", "es", {str(when.pk): ["2", "3"], str(role.pk): "3", str(sms.pk): True}),
+        (
+            "Rosa Hernández",
+            "rosa@demo.alianza.example",
+            "es",
+            {str(when.pk): ["2", "3"], str(role.pk): "3", str(sms.pk): True},
+        ),
         ("Ahmed Haddad", "ahmed@demo.alianza.example", "ar", {str(when.pk): ["1"], str(role.pk): "1"}),
-    ):  # fmt: skip
+    ):
         form_submit(form=signup, name=name, email=email, phone="", language=language, answers=answers)
     for name, email, language, answers in (
         ("Grace Kim", "grace@demo.alianza.example", "en", {str(need.pk): "3", str(size.pk): 4}),
-        ("Luis Ortega", "luis@demo.alianza.example", "es", {str(need.pk): "1", str(size.pk): 6, str(best.pk): "2027-01-16"}),
-    ):  # fmt: skip
+        (
+            "Luis Ortega",
+            "luis@demo.alianza.example",
+            "es",
+            {str(need.pk): "1", str(size.pk): 6, str(best.pk): "2027-01-16"},
+        ),
+    ):
         form_submit(form=survey, name=name, email=email, phone="", language=language, answers=answers)

@@ -26,7 +26,9 @@ def form_timeline(person: Person) -> Iterable[TimelineEntry]:
     form's title: the answers are on the form's submissions page (an audited read)."""
     for submission in FormSubmission.objects.filter(person=person).select_related("form"):
         label = (
-            _("Signed up to volunteer: %(form)s") if submission.form.is_volunteer_signup else _("Sent the form %(form)s")
+            _("Signed up to volunteer: %(form)s")
+            if submission.form.is_volunteer_signup
+            else _("Sent the form %(form)s")
         )
         yield TimelineEntry(at=submission.created_at, label=str(label) % {"form": str(submission.form.title)})
 

@@ -108,7 +108,7 @@ def _aggregates(organization: Organization, campaign: Campaign | None) -> dict[s
     ladder = rungs()
     sets = [_members(rung, organization, campaign) for rung in ladder]
     aggregates: dict[str, Any] = {}
-    for index, rung in enumerate(ladder):
+    for index in range(len(ladder)):
         reached = Q(pk__in=sets[index])
         at_level = reached
         for higher in sets[index + 1 :]:

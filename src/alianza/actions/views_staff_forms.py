@@ -175,10 +175,9 @@ def form_field_edit(request: OrgRequest, form_id: int, question_id: int) -> Http
     field_form = FieldForm(
         request.POST if request.method == "POST" else None, instance=field, locales=_locales(request)
     )
-    if request.method == "POST":
-        if _save_field(request, field_form) is not None:
-            messages.success(request, _("Question saved."))
-            return redirect(form.get_absolute_url() + "#questions")
+    if request.method == "POST" and _save_field(request, field_form) is not None:
+        messages.success(request, _("Question saved."))
+        return redirect(form.get_absolute_url() + "#questions")
     context = {"form": form, "field": field, "field_form": field_form}
     return render(request, "actions/form_field_edit.html", context, status=400 if field_form.errors else 200)
 
@@ -212,7 +211,9 @@ def form_submissions(request: OrgRequest, form_id: int) -> HttpResponse:
     wrote), once per page shown."""
     form = _form(request, form_id)
     fields = list(FormField.objects.filter(form=form).order_by("position", "id"))
-    submissions = FormSubmission.objects.filter(form=form).select_related("person__organization").order_by("-created_at", "-id")
+    submissions = (
+        FormSubmission.objects.filter(form=form).select_related("person__organization").order_by("-created_at", "-id")
+    )
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"submission": s, "answers": [answer_display(f, s.answers.get(str(f.pk))) for f in fields]}

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
 
 from .access import campaign_get_for_actor, campaigns_visible_to
-from .dashboard import campaign_panels
 from .commitments import (
     accountability,
     accountability_by_maker,
@@ -24,6 +23,7 @@ from .commitments import (
     commitment_set_status,
     organization_commitments,
 )
+from .dashboard import campaign_panels
 from .forms import (
     AllyForm,
     CampaignForm,

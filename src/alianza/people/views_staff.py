@@ -22,7 +22,6 @@ from .contact import phone_display
 from .custom_fields import custom_fields_of, custom_value_display
 from .forms import PersonForm, SearchForm, SharingGrantForm, custom_initial
 from .models import Person, SharingGrant
-from .panels import person_facts
 from .operations import (
     PeopleError,
     person_consent,
@@ -31,6 +30,7 @@ from .operations import (
     sharing_grant_create,
     sharing_grant_revoke,
 )
+from .panels import person_facts
 from .queries import people_search
 from .timeline import person_timeline
 

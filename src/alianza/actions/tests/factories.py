@@ -62,7 +62,9 @@ def make_conduct(hub: Organization, **fields: Any) -> CodeOfConductVersion:
 @scopes_disabled()
 def make_form(organization: Organization, **fields: Any) -> Form:
     _counter["n"] += 1
-    fields.setdefault("title", LazyI18nString({"en": f"Volunteer {_counter['n']}", "es": f"Voluntariado {_counter['n']}"}))
+    fields.setdefault(
+        "title", LazyI18nString({"en": f"Volunteer {_counter['n']}", "es": f"Voluntariado {_counter['n']}"})
+    )
     fields.setdefault("status", Form.Status.OPEN)
     return Form.objects.create(organization=organization, **fields)
 
@@ -75,7 +77,10 @@ def make_form_field(form: Form, **fields: Any) -> FormField:
     if fields["kind"] in (FormField.Kind.CHOICE, FormField.Kind.MULTI_CHOICE):
         fields.setdefault(
             "options",
-            [{"key": "1", "label": {"en": "Mornings", "es": "Mañanas"}}, {"key": "2", "label": {"en": "Evenings", "es": "Tardes"}}],
+            [
+                {"key": "1", "label": {"en": "Mornings", "es": "Mañanas"}},
+                {"key": "2", "label": {"en": "Evenings", "es": "Tardes"}},
+            ],
         )
     return FormField.objects.create(organization=form.organization, form=form, **fields)
 
@@ -84,7 +89,9 @@ def make_form_field(form: Form, **fields: Any) -> FormField:
 def make_submission(form: Form, person: Any = None, answers: dict[str, Any] | None = None) -> FormSubmission:
     import json
 
-    person = person or make_person(form.organization, email=f"form{_counter['n']}-{FormSubmission.objects.count()}@example.org")
+    person = person or make_person(
+        form.organization, email=f"form{_counter['n']}-{FormSubmission.objects.count()}@example.org"
+    )
     return FormSubmission.objects.create(
         organization=form.organization, form=form, person=person, answers_json=json.dumps(answers or {})
     )

@@ -44,9 +44,8 @@ def volunteer_form(org_a):  # type: ignore[no-untyped-def]
         intro=LazyI18nString({"en": "Tell us when.", "es": "Dinos cuándo."}),
         is_volunteer_signup=True,
     )
-    make_form_field(
-        form, kind=K.MULTI_CHOICE, required=True, label=LazyI18nString({"en": "When can you help?", "es": "¿Cuándo puedes ayudar?"})
-    )  # fmt: skip
+    when = LazyI18nString({"en": "When can you help?", "es": "¿Cuándo puedes ayudar?"})
+    make_form_field(form, kind=K.MULTI_CHOICE, required=True, label=when)
     make_form_field(form, kind=K.NUMBER, label=LazyI18nString({"en": "How many hours?", "es": "¿Cuántas horas?"}))
     make_form_field(
         form, kind=K.CONSENT, consent_channel="whatsapp",
@@ -260,7 +259,11 @@ def test_the_answers_page_shows_answers_and_is_an_audited_read(login, readonly_m
     assert "Download" not in html  # a viewer may not export
     with scopes_disabled():
         audit = AuditEvent.objects.get(action="actions.form_submission.viewed")
-    assert (audit.actor_id, audit.object_id, audit.data) == (readonly_member.pk, str(volunteer_form.pk), {"page": 1, "rows": 1})
+    assert (audit.actor_id, audit.object_id, audit.data) == (
+        readonly_member.pk,
+        str(volunteer_form.pk),
+        {"page": 1, "rows": 1},
+    )
 
 
 def test_the_answers_page_costs_the_same_queries_for_one_or_many(login, owner, org_a, django_assert_max_num_queries):
@@ -308,7 +311,11 @@ def test_a_bad_export_format_is_a_400(login, member, volunteer_form):
     ],
 )
 def test_an_outsider_gets_404(login, outsider, volunteer_form, name, method, extra):
-    url = reverse(f"actions:{name}", kwargs={"org": volunteer_form.organization.slug} | ({} if name == "form_list" else {"form_id": volunteer_form.pk}))
+    url = reverse(
+        f"actions:{name}",
+        kwargs={"org": volunteer_form.organization.slug}
+        | ({} if name == "form_list" else {"form_id": volunteer_form.pk}),
+    )
     assert getattr(login(outsider), method)(url).status_code == 404
     with_their_slug = url.replace("/org-a/", "/org-b/")
     if name != "form_list":

@@ -120,7 +120,9 @@ def test_a_rung_registered_later_takes_its_place(org_a):
 def campaign_world(org_a, org_b):  # type: ignore[no-untyped-def]
     campaign = make_campaign(org_a)
     other = make_campaign(org_a)
-    people = {name: make_person(org_a, given_name=name) for name in ("survey", "volunteer", "leader", "elsewhere", "other")}
+    people = {
+        name: make_person(org_a, given_name=name) for name in ("survey", "volunteer", "leader", "elsewhere", "other")
+    }
     make_submission(make_form(org_a, campaign=campaign), people["survey"])
     _attended(people["survey"])
     make_submission(make_form(org_a, campaign=campaign, is_volunteer_signup=True), people["volunteer"])
@@ -186,25 +188,31 @@ def test_the_campaign_dashboard_shows_the_ladder_in_constant_queries(login, owne
     assert 'id="ladder"' in html
     rows = html[html.index('id="ladder"') :]
     # Each of the 7 people made a kept commitment (leads); the other rungs are below it.
-    assert "<th scope=\"row\">Leads</th><td>7</td><td>7</td>" in rows
-    assert "<th scope=\"row\">Attended</th><td>0</td><td>7</td>" in rows
+    assert '<th scope="row">Leads</th><td>7</td><td>7</td>' in rows
+    assert '<th scope="row">Attended</th><td>0</td><td>7</td>' in rows
 
 
 def test_a_partner_sees_the_counts_read_only(login, outsider, org_a, org_b):
     campaign = make_campaign(org_a, partners=[org_b])
     _grow(org_a, campaign, 2)
-    page = login(outsider).get(reverse("campaigns:campaign_detail", kwargs={"org": org_b.slug, "campaign_id": campaign.pk}))
+    page = login(outsider).get(
+        reverse("campaigns:campaign_detail", kwargs={"org": org_b.slug, "campaign_id": campaign.pk})
+    )
     html = page.content.decode()
     assert page.status_code == 200
-    assert "<th scope=\"row\">Leads</th><td>2</td><td>2</td>" in html
+    assert '<th scope="row">Leads</th><td>2</td><td>2</td>' in html
 
 
 def test_the_person_page_shows_the_level(login, readonly_member, org_a):
     person = make_person(org_a)
     make_submission(make_form(org_a, is_volunteer_signup=True), person)
-    page = login(readonly_member).get(reverse("people:person_detail", kwargs={"org": org_a.slug, "person_id": person.pk}))
+    page = login(readonly_member).get(
+        reverse("people:person_detail", kwargs={"org": org_a.slug, "person_id": person.pk})
+    )
     html = page.content.decode()
     assert "<dt>Engagement ladder</dt><dd>Volunteered" in html
     newcomer = make_person(org_a)
-    page = login(readonly_member).get(reverse("people:person_detail", kwargs={"org": org_a.slug, "person_id": newcomer.pk}))
+    page = login(readonly_member).get(
+        reverse("people:person_detail", kwargs={"org": org_a.slug, "person_id": newcomer.pk})
+    )
     assert "<dt>Engagement ladder</dt><dd>Not on the ladder yet" in page.content.decode()
