@@ -90,7 +90,7 @@ def demo_forms() -> None:
             },
             consent_channel="sms",
         )
-        form_set_status(form=signup, actor=admin, status=Form.Status.OPEN)
+        signup = form_set_status(form=signup, actor=admin, status=Form.Status.OPEN)
 
         survey = form_save(
             form=Form(
@@ -137,7 +137,7 @@ def demo_forms() -> None:
             {"en": "You may send me news by e-mail.", "es": "Pueden enviarme noticias por correo electrónico."},
             consent_channel="email",
         )
-        form_set_status(form=survey, actor=admin, status=Form.Status.OPEN)
+        survey = form_set_status(form=survey, actor=admin, status=Form.Status.OPEN)
 
     for name, email, language, answers in (
         (

@@ -374,3 +374,44 @@ def test_an_open_form_of_a_public_campaign_is_one_of_its_open_actions(login, org
     make_form(org_a, campaign=campaign, title=LazyI18nString({"en": "A draft"}), status=Form.Status.DRAFT)
     html = login(None).get(campaign.get_public_url()).content.decode()
     assert "Join the phone bank" in html and "A draft" not in html
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db, settings):  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+
+
+def test_the_demo_has_an_open_volunteer_sign_up_and_a_survey_with_answers(demo, login):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from alianza.actions import ladder
+    from alianza.campaigns.models import Campaign
+
+    with scopes_disabled():
+        forms = {f.is_volunteer_signup: f for f in Form.objects.filter(organization__slug="hub")}
+        assert sorted(forms) == [False, True]
+        assert all(f.status == Form.Status.OPEN for f in forms.values())
+        assert forms[True].campaign.slug == "licenses-for-all"
+        assert FormSubmission.objects.filter(form=forms[True]).count() == 2
+        assert FormSubmission.objects.filter(form=forms[False]).count() == 2
+        kinds = set(FormField.objects.values_list("kind", flat=True))
+        campaign = Campaign.objects.get(slug="licenses-for-all")
+    assert kinds == {"multi_choice", "choice", "long_text", "consent", "number", "date"}
+    with scope(organization=campaign.organization):
+        counts = {c.rung.code: c.reached for c in ladder.ladder_counts(campaign.organization, campaign)}
+    assert counts["volunteered"] == 2
+    html = login(None).get("/campaigns/licenses-for-all/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Sé voluntario por licencias para todos" in html
+    call_command("load_demo", stdout=StringIO())
+    with scopes_disabled():
+        assert (Form.objects.count(), FormSubmission.objects.count()) == (2, 4)
