@@ -119,7 +119,7 @@ def test_errors_are_translated_and_keep_what_was_typed(login, org_a, volunteer_f
     assert response.status_code == 400
     assert 'value="Rosa Hernández"' in html and 'value="muchas"' in html  # nothing typed is lost
     assert "Esta pregunta necesita una respuesta." in html
-    assert "Introduzca un número." in html
+    assert "Escribe un número." in html
     assert "Danos un correo electrónico o un número de teléfono para poder comunicarnos" in html
     with scope(organization=org_a):
         assert not Person.objects.exists()
