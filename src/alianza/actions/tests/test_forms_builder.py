@@ -319,3 +319,15 @@ def test_stored_answers_are_json(org_a):
     with scope(organization=org_a):
         raw = FormSubmission.objects.get().answers_json
     assert json.loads(raw)[str(f["when"].pk)] == ["1", "2"]
+
+
+def test_merging_two_people_keeps_their_submissions(org_a, owner):
+    from alianza.people.merging import person_merge
+
+    form = make_form(org_a, is_volunteer_signup=True)
+    survivor = make_person(org_a, email="ana@example.org")
+    duplicate = make_person(org_a, email="ana.flores@example.org")
+    form_submit(form=form, name="Ana Flores", email="ana.flores@example.org", phone="", language="es", answers={})
+    person_merge(survivor=survivor, merged=duplicate, actor=owner, take_from_merged=[])
+    with scope(organization=org_a):
+        assert list(FormSubmission.objects.values_list("person_id", flat=True)) == [survivor.pk]
