@@ -44,9 +44,7 @@ def test_a_spanish_speaker_signs_up_to_volunteer_on_a_phone(org_a, browser_sessi
             {"key": "2", "label": {"en": "Interpreting", "es": "Interpretación"}},
         ],
     )
-    start = make_form_field(
-        form, kind=K.DATE, label=LazyI18nString({"en": "From when?", "es": "¿Desde cuándo?"})
-    )
+    start = make_form_field(form, kind=K.DATE, label=LazyI18nString({"en": "From when?", "es": "¿Desde cuándo?"}))
     sms = make_form_field(
         form,
         kind=K.CONSENT,
