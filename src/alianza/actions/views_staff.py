@@ -216,7 +216,11 @@ def rsvp_cancel_view(request: OrgRequest, event_pk: int, rsvp_id: int) -> HttpRe
 
 
 def _checkin_rows(event: Event, q: str) -> list[dict[str, object]]:
-    rsvps = RSVP.objects.filter(event=event).exclude(status=RSVP.Status.CANCELLED).select_related("person", "shift")
+    rsvps = (
+        RSVP.objects.filter(event=event, person__isnull=False)  # erased people's RSVPs stay only as counts
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("person", "shift")
+    )
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
         match = (
@@ -308,7 +312,7 @@ def walk_in(request: OrgRequest, event_pk: int) -> HttpResponse:
 def sign_in_sheet(request: OrgRequest, event_pk: int) -> HttpResponse:
     event = _event(request, event_pk)
     rsvps = list(
-        RSVP.objects.filter(event=event)
+        RSVP.objects.filter(event=event, person__isnull=False)
         .exclude(status=RSVP.Status.CANCELLED)
         .select_related("person", "shift")
         .order_by("person__family_name", "person__given_name", "id")

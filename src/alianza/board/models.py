@@ -34,7 +34,10 @@ class BoardSeat(models.Model):
         MEMBER = "member", _("Member")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")  # the hub
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="board_seats", verbose_name=_("person"))
+    # None once the person was erased: the seat and its honoraria stay (the hub's books), anonymous.
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="board_seats", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"))
@@ -48,7 +51,7 @@ class BoardSeat(models.Model):
         verbose_name_plural = _("advisory board seats")
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display()})"
+        return f"{self.person or _('(erased)')} ({self.get_role_display()})"
 
     def clean(self) -> None:
         super().clean()

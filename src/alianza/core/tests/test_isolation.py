@@ -44,6 +44,9 @@ NON_TENANT_ROUTES = {
     "events/<slug:slug>/<str:token>/thanks/",
     "events/<slug:slug>/<str:token>/event.ics",
     "rsvp/<str:token>/",
+    "privacy/request/",
+    "privacy/request/sent/",
+    "privacy/confirm/<str:token>/",
 }
 
 
