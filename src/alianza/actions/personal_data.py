@@ -96,4 +96,6 @@ def register_contributors() -> None:
             100,
         )
     )
-    register(Contributor("actions.proposals", _("Events you proposed as a host"), _proposals_export, _proposals_erase, 100))
+    register(
+        Contributor("actions.proposals", _("Events you proposed as a host"), _proposals_export, _proposals_erase, 100)
+    )

@@ -57,7 +57,7 @@ class BoardSeat(models.Model):
         super().clean()
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             raise ValidationError({"term_end": _("The term must end after it starts.")})
-        if self.person_id and self.organization_id and self.person.organization_id != self.organization_id:
+        if self.person is not None and self.organization_id and self.person.organization_id != self.organization_id:
             raise ValidationError({"person": _("Choose one of your organization's people.")})
 
     def days_left(self, today: date | None = None) -> int:

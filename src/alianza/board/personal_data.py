@@ -56,6 +56,4 @@ def _board_erase(person: Person, *, actor: User | None) -> dict[str, int]:
 
 
 def register_contributors() -> None:
-    register(
-        Contributor("board.seats", _("Advisory board seats and honoraria"), _board_export, _board_erase, 100)
-    )
+    register(Contributor("board.seats", _("Advisory board seats and honoraria"), _board_export, _board_erase, 100))

@@ -382,16 +382,24 @@ def _signups_erase(person: Person, *, actor: User | None) -> dict[str, int]:
 
 def register_people_contributors() -> None:
     for contributor in (
-        Contributor("people.sharing", _("Who your record was shared with, and why"), _sharing_export, _sharing_erase, 10),
-        Contributor("people.imports", _("Rows of imported files that mention you"), _imports_export, _imports_erase, 20),
-        Contributor("people.duplicates", _("Possible duplicates of your record"), _duplicates_export, _duplicates_erase, 30),
+        Contributor(
+            "people.sharing", _("Who your record was shared with, and why"), _sharing_export, _sharing_erase, 10
+        ),
+        Contributor(
+            "people.imports", _("Rows of imported files that mention you"), _imports_export, _imports_erase, 20
+        ),
+        Contributor(
+            "people.duplicates", _("Possible duplicates of your record"), _duplicates_export, _duplicates_erase, 30
+        ),
         Contributor("people.merges", _("Records merged into yours"), _merges_export, _merges_erase, 30),
         Contributor("people.requests", _("Your requests about your data"), _requests_export, _requests_erase, 40),
         Contributor("network.signups", _("Sign-ups from the “Join us” page"), _signups_export, _signups_erase, 50),
         Contributor("people.history", _("History of your record"), _history_export, _history_erase, 5),
         Contributor("people.lists", _("Lists you are on"), _lists_export, _lists_erase, 910),
         Contributor("people.tags", _("Tags"), _tags_export, _tags_erase, 910),
-        Contributor("people.consent", _("Your consent to be contacted, as it changed"), _consent_export, _consent_erase, 920),
+        Contributor(
+            "people.consent", _("Your consent to be contacted, as it changed"), _consent_export, _consent_erase, 920
+        ),
         Contributor("people.emails", _("E-mail addresses"), _emails_export, _emails_erase, 930),
         Contributor("people.phones", _("Phone numbers"), _phones_export, _phones_erase, 930),
         Contributor("people.custom", _("Other information (custom fields)"), _custom_export, _custom_erase, 940),

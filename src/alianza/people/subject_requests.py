@@ -40,7 +40,7 @@ from .subject_export import SubjectExport, person_export
 
 CONFIRM_HOURS = 24
 ANSWER_DAYS = 30  # the longest most privacy laws allow; answer sooner when you can
-TOKEN_SALT = "alianza.people.subject_request"
+TOKEN_SALT = "alianza.people.subject_request"  # noqa: S105 — a namespace for HMAC, not a secret
 
 
 class SubjectRequestError(Exception):

@@ -207,7 +207,9 @@ def test_the_page_wants_the_box_ticked_and_keeps_the_record(world, owner, login)
 
 def test_an_organizer_may_erase_but_a_viewer_may_not(org_a, member, readonly_member, login):
     person = make_person(org_a)
-    assert login(readonly_member).post(_url(org_a, person), {"reason": "person_asked", "confirm": "on"}).status_code == 403
+    assert (
+        login(readonly_member).post(_url(org_a, person), {"reason": "person_asked", "confirm": "on"}).status_code == 403
+    )
     assert login(member).post(_url(org_a, person), {"reason": "person_asked", "confirm": "on"}).status_code == 302
 
 

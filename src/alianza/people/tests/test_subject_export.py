@@ -77,7 +77,11 @@ def test_it_says_who_the_record_was_shared_with_under_which_grant(world, owner):
 def test_nobody_elses_data_is_in_it(world, owner):
     _export, files = _open(world, owner)
     everything = "\n".join(files.values()).lower()
-    leaked = [needle for needle in [*needles(NEIGHBOUR), "zed", "twin", "neighbour note", "s-neighbour"] if needle in everything]
+    leaked = [
+        needle
+        for needle in [*needles(NEIGHBOUR), "zed", "twin", "neighbour note", "s-neighbour"]
+        if needle in everything
+    ]
     assert leaked == []
 
 
@@ -103,7 +107,10 @@ def test_the_export_is_audited_with_counts_only(world, owner):
     export, _files = _open(world, owner)
     with scopes_disabled():
         event = AuditEvent.objects.get(action="people.person.exported")
-    assert (event.object_id, event.data) == (str(world.person.pk), {"rows": sum(export.counts.values()), "kinds": len(export.counts)})
+    assert (event.object_id, event.data) == (
+        str(world.person.pk),
+        {"rows": sum(export.counts.values()), "kinds": len(export.counts)},
+    )
 
 
 # --- The staff page ---------------------------------------------------------------------------------------

@@ -190,7 +190,12 @@ def test_staff_answer_an_export_request_with_the_zip(org_a, owner, login):
     with scopes_disabled():
         request.refresh_from_db()
         assert (request.status, request.answered_by) == ("done", owner)
-        assert AuditEvent.objects.filter(action="people.person.exported", data__subject_request=str(request.reference)).count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                action="people.person.exported", data__subject_request=str(request.reference)
+            ).count()
+            == 1
+        )
     again = login(owner).post(f"{_queue(org_a)}{request.pk}/export/")
     assert again.status_code == 302  # already answered: back to the request, with a message
 
@@ -228,7 +233,13 @@ def test_staff_decline_a_request(org_a, owner, login):
     assert request.status == "declined"
 
 
-STAFF_PAGES = [("", "get"), ("{id}/", "get"), ("{id}/export/", "post"), ("{id}/erase/", "post"), ("{id}/decline/", "post")]
+STAFF_PAGES = [
+    ("", "get"),
+    ("{id}/", "get"),
+    ("{id}/export/", "post"),
+    ("{id}/erase/", "post"),
+    ("{id}/decline/", "post"),
+]
 
 
 @pytest.mark.parametrize(("path", "method"), STAFF_PAGES)
