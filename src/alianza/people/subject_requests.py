@@ -102,9 +102,10 @@ def confirmation_from_token(token: str) -> SubjectRequestConfirmation | None:
     return found
 
 
-def subject_request_confirm(*, token: str, request: HttpRequest | None = None) -> list[SubjectRequest]:
+def subject_request_confirm(*, token: str) -> list[SubjectRequest]:
     """Use a confirmation link: one ``SubjectRequest`` per organization holding a person with
-    the address (perhaps none, if they were erased since). The link works once."""
+    the address (perhaps none, if they were erased since). The link works once. The person's
+    IP address is deliberately not audited: the row would tie it to them after an erasure."""
     with transaction.atomic():
         confirmation = confirmation_from_token(token)
         if confirmation is None:
@@ -139,7 +140,6 @@ def subject_request_confirm(*, token: str, request: HttpRequest | None = None) -
                     action="people.subject_request.received",
                     obj=subject_request,
                     data={"kind": subject_request.kind, "due": due.isoformat()},
-                    request=request,
                 )
                 created.append(subject_request)
         # Used: the link is dead, and the address is no longer needed here.

@@ -75,7 +75,7 @@ def subject_request_confirm_view(request: HttpRequest, token: str) -> HttpRespon
     if request.method == "GET":
         return render(request, "people/subject_request_confirm.html", {"confirmation": confirmation})
     try:
-        created = subject_request_confirm(token=token, request=request)
+        created = subject_request_confirm(token=token)
     except SubjectRequestError:
         return render(request, "people/subject_request_invalid.html", status=404)
     # Which organizations hold the person is theirs to say when they answer; the page only
