@@ -24,6 +24,7 @@ class ActionsConfig(AppConfig):
         from .demo_forms import demo_forms
         from .forms_history import FORM_ACTIVITY, campaign_forms, form_timeline
         from .history import ACTIVITY_KINDS, rsvp_timeline
+        from .personal_data import register_contributors
         from .tasks import send_event_reminders
 
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
@@ -45,6 +46,7 @@ class ActionsConfig(AppConfig):
         panels.register(ladder.ladder_fact)
         dashboard.register(ladder.ladder_panel)
         demo.register_step(demo_forms)
+        register_contributors()  # RSVPs and proposals in a person's data export and erasure
         # Each confirmed RSVP is reminded once, within a day of the start: every 15 minutes is
         # often enough for that and cheap (the sweep skips what was already sent).
         schedule.register(

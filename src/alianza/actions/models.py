@@ -256,7 +256,9 @@ class RSVP(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # None once the person was erased (``personal_data.py``): the row stays, anonymous, so the
+    # event's counts (confirmed, attended) do not change. Staff lists leave such rows out.
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="rsvps")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)

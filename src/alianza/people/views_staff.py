@@ -110,6 +110,7 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
         }
     context["can_edit"] = not access.shared and has_permission(request, "people:edit")
     context["can_share"] = not access.shared and has_permission(request, "people:share")
+    context["can_subject"] = not access.shared and has_permission(request, "people:subject_requests")
     context["share_form"] = SharingGrantForm(organization=request.organization)
     return render(request, "people/person_detail.html", context)
 

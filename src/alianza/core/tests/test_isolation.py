@@ -46,6 +46,9 @@ NON_TENANT_ROUTES = {
     "rsvp/<str:token>/",
     "forms/<slug:slug>/<str:token>/",
     "forms/<slug:slug>/<str:token>/thanks/",
+    "privacy/request/",
+    "privacy/request/sent/",
+    "privacy/confirm/<str:token>/",
 }
 
 
