@@ -27,7 +27,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from .audit import log_action
 from .models import Lockdown, Membership, Organization, User
@@ -101,7 +101,7 @@ def organization_lock_down(
         raise LockdownError(_("Keep the note under %(count)d characters.") % {"count": REASON_MAX_LENGTH})
     if actor is not None and not _is_admin(organization, actor):
         raise LockdownError(_("Only an admin of the organization can lock it down."))
-    with transaction.atomic():
+    with scope(organization=organization), transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         if organization.locked_down_at is not None:
             raise LockdownError(_("This organization is already locked down."))
@@ -138,7 +138,7 @@ def lockdown_lift_request(*, organization: Organization, actor: User, request: H
     """An admin asks to lift the lockdown; a second person must approve."""
     if not _is_admin(organization, actor):
         raise LockdownError(_("Only an admin of the organization can ask to lift the lockdown."))
-    with transaction.atomic():
+    with scope(organization=organization), transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         lockdown = open_lockdown(organization)
         if lockdown is None:
@@ -164,7 +164,7 @@ def lockdown_lift_request(*, organization: Organization, actor: User, request: H
 def lockdown_lift_approve(*, organization: Organization, actor: User, request: HttpRequest | None = None) -> Lockdown:
     """A second admin (not the one who asked) approves: the lockdown ends; exports and imports
     work again. Sessions stay ended: people simply sign in again."""
-    with transaction.atomic():
+    with scope(organization=organization), transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         lockdown = open_lockdown(organization)
         if lockdown is None:

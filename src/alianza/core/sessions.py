@@ -114,7 +114,7 @@ def user_session_record(*, request: HttpRequest, user: User) -> UserSession | No
         user_session.full_clean(exclude=["session"])
         user_session.save(force_insert=True)
     session[_SIGNED_IN_KEY] = now.timestamp()
-    session[_SEEN_KEY] = now.timestamp()
+    session[_SEEN_KEY] = [now.timestamp(), key]
     return user_session
 
 
@@ -123,12 +123,13 @@ def user_session_touch(request: HttpRequest) -> None:
     record sessions that began before this was installed (or whose key changed)."""
     session = request.session
     now = time.time()
-    seen = session.get(_SEEN_KEY)
-    interval = settings.ALIANZA_SESSION_SEEN_MINUTES * 60
-    if isinstance(seen, int | float) and now - seen < interval:
-        return
     key = session.session_key
     if not key or not _uses_database_sessions():
+        return
+    seen = session.get(_SEEN_KEY)
+    interval = settings.ALIANZA_SESSION_SEEN_MINUTES * 60
+    # [when, key]: a changed key (rotated by Django) means the row went with the old key.
+    if isinstance(seen, list) and len(seen) == 2 and seen[1] == key and now - float(seen[0]) < interval:
         return
     moment = timezone.now()
     updated = UserSession.objects.filter(session_id=key, user=request.user).update(
@@ -147,7 +148,7 @@ def user_session_touch(request: HttpRequest) -> None:
             platform=platform,
             network=network_of(client_ip(request)),
         )
-    session[_SEEN_KEY] = now
+    session[_SEEN_KEY] = [now, key]
 
 
 def user_sessions_for(user: User) -> list[UserSession]:
