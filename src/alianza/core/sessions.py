@@ -118,7 +118,7 @@ def user_session_record(*, request: HttpRequest, user: User) -> UserSession | No
     return user_session
 
 
-def user_session_touch(request: HttpRequest) -> None:
+def user_session_touch(request: HttpRequest, user: User) -> None:
     """Move "last seen" forward, at most once per ``ALIANZA_SESSION_SEEN_MINUTES``, and
     record sessions that began before this was installed (or whose key changed)."""
     session = request.session
@@ -132,7 +132,7 @@ def user_session_touch(request: HttpRequest) -> None:
     if isinstance(seen, list) and len(seen) == 2 and seen[1] == key and now - float(seen[0]) < interval:
         return
     moment = timezone.now()
-    updated = UserSession.objects.filter(session_id=key, user=request.user).update(
+    updated = UserSession.objects.filter(session_id=key, user=user).update(
         last_seen_at=moment, network=network_of(client_ip(request))
     )
     if not updated and Session.objects.filter(pk=key).exists():
@@ -141,7 +141,7 @@ def user_session_touch(request: HttpRequest) -> None:
         UserSession.objects.filter(session_id=key).delete()
         UserSession.objects.create(
             session_id=key,
-            user=request.user,  # type: ignore[misc]
+            user=user,
             created_at=datetime.fromtimestamp(signed_in, tz=UTC) if isinstance(signed_in, int | float) else moment,
             last_seen_at=moment,
             browser=browser,
@@ -250,7 +250,7 @@ class UserSessionMiddleware:
                     messages.warning(request, _("Your organization was locked down. Sign in again, with two-factor."))
                     return redirect(settings.LOGIN_URL)
             if not request.path_info.startswith(settings.STATIC_URL):
-                user_session_touch(request)
+                user_session_touch(request, user)
         return self.get_response(request)
 
 

@@ -233,6 +233,14 @@ def test_exports_and_imports_are_refused_while_locked_then_work_again(org_a, own
     assert client.get(f"/staff/{org_a.slug}/people/import/").status_code == 200
 
 
+def test_the_import_command_is_refused_while_locked(org_a, owner, tmp_path):
+    organization_lock_down(organization=org_a, actor=owner)
+    people_file = tmp_path / "people.csv"
+    people_file.write_text("email\nana@example.org\n")
+    with pytest.raises(CommandError, match="is locked down: imports are refused"):
+        call_command("import_people", str(people_file), "--org", org_a.slug)
+
+
 def test_a_locked_organization_does_not_block_another(org_a, org_b, owner, outsider):
     organization_lock_down(organization=org_a, actor=owner)
     response = signed_in_client(outsider).post(f"/staff/{org_b.slug}/people/export/", {"file_format": "csv"})
