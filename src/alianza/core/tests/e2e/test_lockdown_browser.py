@@ -29,6 +29,13 @@ def test_an_admin_locks_down_and_a_second_admin_lifts_it(owner, member, org_a, b
 
     admin = browser_session.new_page(**PHONE)
     sign_in(admin, owner)
+    admin.get_by_role("link", name="Sessions").click()
+    expect(admin.locator(".session")).to_have_count(1)
+    expect(admin.locator(".session")).to_contain_text("This device")
+    expect(admin.locator(".session")).to_contain_text("127.0.0.0/24")
+    assert_no_serious_axe_violation(admin)
+    assert_no_horizontal_overflow(admin)
+    admin.goto("/staff/org-a/")
     admin.get_by_role("link", name="Lockdown").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Emergency lockdown")
     assert_no_serious_axe_violation(admin)
