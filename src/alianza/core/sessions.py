@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from importlib import import_module
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
@@ -88,6 +89,17 @@ def network_of(address: str | None) -> str:
 
 def _uses_database_sessions() -> bool:
     return settings.SESSION_ENGINE in DB_SESSION_ENGINES
+
+
+def _delete_sessions(keys: Iterable[str]) -> int:
+    """Delete these sessions through the session engine (so ``cached_db`` also forgets its
+    cached copy); their ``UserSession`` rows go with them. Returns how many existed."""
+    keys = list(keys)
+    existing = list(Session.objects.filter(pk__in=keys).values_list("pk", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in existing:
+        store(session_key=key).delete()
+    return len(existing)
 
 
 def user_session_record(*, request: HttpRequest, user: User) -> UserSession | None:
@@ -171,7 +183,7 @@ def user_session_end(*, user: User, user_session_id: int, request: HttpRequest |
     with transaction.atomic():
         user_session = UserSession.objects.select_related("session").get(pk=user_session_id, user=user)
         description = _describe(user_session)
-        Session.objects.filter(pk=user_session.session_id).delete()  # and the UserSession with it
+        _delete_sessions([user_session.session_id])  # and the UserSession with it
         account_event_log(user=user, action="core.user.session_ended", request=request, data=description)
     return user_session
 
@@ -184,7 +196,7 @@ def user_sessions_end_others(*, user: User, request: HttpRequest) -> int:
             UserSession.objects.filter(user=user).exclude(session_id=current).values_list("session_id", flat=True)
         )
         keys += [k for k in _unrecorded_session_keys({user.pk}) if k != current and k not in keys]
-        ended = Session.objects.filter(pk__in=keys).delete()[1].get(Session._meta.label, 0)
+        ended = _delete_sessions(keys)
         account_event_log(user=user, action="core.user.sessions_ended", request=request, data={"count": ended})
     return ended
 
@@ -214,9 +226,7 @@ def user_sessions_end_all(*, users: Iterable[User]) -> int:
         return 0
     keys = set(UserSession.objects.filter(user_id__in=user_ids).values_list("session_id", flat=True))
     keys.update(_unrecorded_session_keys(user_ids))
-    if not keys:
-        return 0
-    return Session.objects.filter(pk__in=keys).delete()[1].get(Session._meta.label, 0)
+    return _delete_sessions(keys)
 
 
 def fresh_two_factor_passed(request: HttpRequest, user: User) -> bool:

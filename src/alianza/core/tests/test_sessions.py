@@ -228,3 +228,16 @@ def test_wrong_method_is_405(owner, login, method, url):
 def test_the_account_menu_links_to_sessions(owner, org_a, login):
     page = login(owner).get(f"/staff/{org_a.slug}/").content.decode()
     assert 'href="/accounts/sessions/"' in page
+
+
+def test_ending_a_session_also_forgets_its_cached_copy(owner, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    phone = signed_in_client(owner)
+    laptop = signed_in_client(owner, ip="198.51.100.4", user_agent=WINDOWS_EDGE)
+    assert laptop.get("/accounts/sessions/").status_code == 200  # now cached
+    laptop_session = UserSession.objects.get(session_id=laptop.session.session_key)
+
+    phone.post(f"/accounts/sessions/{laptop_session.pk}/end/")
+
+    response = laptop.get("/accounts/sessions/")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/accounts/sessions/")
