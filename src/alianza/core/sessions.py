@@ -26,6 +26,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import signals as auth_signals
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -92,13 +93,16 @@ def _uses_database_sessions() -> bool:
 
 
 def _delete_sessions(keys: Iterable[str]) -> int:
-    """Delete these sessions through the session engine (so ``cached_db`` also forgets its
-    cached copy); their ``UserSession`` rows go with them. Returns how many existed."""
-    keys = list(keys)
-    existing = list(Session.objects.filter(pk__in=keys).values_list("pk", flat=True))
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in existing:
-        store(session_key=key).delete()
+    """Delete these sessions (their ``UserSession`` rows go with them) in one statement, and
+    with ``cached_db`` also their cached copies, which would otherwise keep them alive.
+    Returns how many existed."""
+    existing = list(Session.objects.filter(pk__in=list(keys)).values_list("pk", flat=True))
+    if not existing:
+        return 0
+    Session.objects.filter(pk__in=existing).delete()
+    prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
+    if prefix:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in existing])
     return len(existing)
 
 
