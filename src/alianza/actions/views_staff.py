@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked, require_permission
 from alianza.network.principles import PrinciplesError
 from alianza.people.contact import phone_display
 
@@ -309,6 +309,7 @@ def walk_in(request: OrgRequest, event_pk: int) -> HttpResponse:
 
 
 @require_permission("actions:checkin")
+@refuse_when_locked
 @require_GET
 def sign_in_sheet(request: OrgRequest, event_pk: int) -> HttpResponse:
     event = _event(request, event_pk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alianza.core.audit import log_action
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked
 from alianza.network.views_staff import hub_permission
 from alianza.people.models import Person
 from alianza.people.queries import people_search
@@ -191,6 +191,7 @@ def honorarium_edit(request: OrgRequest, seat_id: int, honorarium_id: int) -> Ht
 
 
 @hub_permission("board:honoraria")
+@refuse_when_locked
 @require_GET
 def honoraria_csv(request: OrgRequest) -> HttpResponse:
     form = ExportForm(request.GET or None)

@@ -81,6 +81,10 @@ for _name, _code in {
     "core:invitation_revoke": "members:manage",
     "core:audit_list": "audit:view",
     "core:audit_detail": "audit:view",
+    "core:lockdown": "lockdown:manage",
+    "core:lockdown_lift_request": "lockdown:manage",
+    "core:lockdown_lift_approve": "lockdown:manage",
+    "core:lockdown_hub_approve": "lockdown:manage",
 }.items():
     isolation.expect_permission(_name, _code)
 
