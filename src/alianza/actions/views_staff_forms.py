@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alianza.core.audit import log_action
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked, require_permission
 
 from .builder_forms import ExportForm, FieldForm, FormSettingsForm, MoveForm
 from .forms_builder import (
@@ -239,6 +239,7 @@ def form_submissions(request: OrgRequest, form_id: int) -> HttpResponse:
 
 
 @require_permission("actions:export")
+@refuse_when_locked
 @never_cache
 @require_POST
 def form_export(request: OrgRequest, form_id: int) -> HttpResponseBase:

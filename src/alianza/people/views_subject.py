@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, refuse_when_locked, require_permission
 
 from .erasure import ErasureError, person_erase
 from .forms_subject import ConfirmErasureRequestForm, ErasureForm
@@ -31,6 +31,7 @@ def _zip(export: SubjectExport) -> FileResponse:
 
 
 @require_permission("people:subject_requests")
+@refuse_when_locked
 @never_cache
 @require_POST
 def person_data_export(request: OrgRequest, person_id: int) -> HttpResponseBase:
@@ -93,6 +94,7 @@ def subject_request_detail(request: OrgRequest, request_id: int) -> HttpResponse
 
 
 @require_permission("people:subject_requests")
+@refuse_when_locked
 @never_cache
 @require_POST
 def subject_request_export_view(request: OrgRequest, request_id: int) -> HttpResponseBase:
