@@ -18,6 +18,7 @@ class ActionsConfig(AppConfig):
         from . import permissions  # noqa: F401 — registers the actions permissions
         from .demo import demo_actions
         from .history import ACTIVITY_KINDS, rsvp_timeline
+        from .retention import register_actions_rules
         from .tasks import send_event_reminders
 
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
@@ -30,6 +31,7 @@ class ActionsConfig(AppConfig):
         for kind in ACTIVITY_KINDS:
             activity.register(kind)
         demo.register_step(demo_actions)
+        register_actions_rules()
         # Each confirmed RSVP is reminded once, within a day of the start: every 15 minutes is
         # often enough for that and cheap (the sweep skips what was already sent).
         schedule.register(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_public, views_staff
+from . import views_public, views_retention, views_staff
 
 app_name = "core"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("staff/<slug:org>/audit/", views_staff.audit_list, name="audit_list"),
     path("staff/<slug:org>/audit/<int:event_id>/", views_staff.audit_detail, name="audit_detail"),
+    path("staff/<slug:org>/settings/retention/", views_retention.retention_settings, name="retention_settings"),
 ]

@@ -81,6 +81,7 @@ for _name, _code in {
     "core:invitation_revoke": "members:manage",
     "core:audit_list": "audit:view",
     "core:audit_detail": "audit:view",
+    "core:retention_settings": "retention:manage",
 }.items():
     isolation.expect_permission(_name, _code)
 
