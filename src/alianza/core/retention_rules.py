@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, AuditSubject, Invitation, Organization
@@ -18,7 +18,9 @@ KEPT_DETAILS = ("core.retention.applied",)
 
 
 def _audit_with_details() -> QuerySet[Any]:
-    return AuditEvent.objects.exclude(data={}).exclude(action__in=KEPT_DETAILS)
+    """Events that still hold details: a ``data`` dict, or the records a read showed."""
+    shown = AuditSubject.objects.filter(event=OuterRef("pk"))
+    return AuditEvent.objects.filter(~Q(data={}) | Exists(shown)).exclude(action__in=KEPT_DETAILS)
 
 
 def _redact_audit_details(batch: QuerySet[Any]) -> None:
