@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -84,7 +84,10 @@ def log_read(
 def _insert_from_query(event: AuditEvent, subjects: QuerySet[Any], user: User | None) -> int:
     query = subjects.order_by().annotate(audit_subject_pk=F("pk")).values("audit_subject_pk")
     sql, params = query.query.sql_with_params()
-    field = AuditSubject._meta.get_field
+
+    def field(name: str) -> models.Field[Any, Any]:
+        return cast("models.Field[Any, Any]", AuditSubject._meta.get_field(name))
+
     values = [
         event.pk,
         field("organization").get_db_prep_value(event.organization_id, connection),

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alianza.core.models import Organization
-from alianza.core.retention import ANONYMISE, RetentionRule, register
+from alianza.core.retention import ANONYMISE, RetentionRule, register, strip_fields
 
 from .models import ApplicationMessage, IndividualSignup, OrganizationApplication
 
@@ -60,7 +60,7 @@ def register_network_rules() -> None:
             min_days=30,
             max_days=3 * 365,
             action=ANONYMISE,
-            anonymise=lambda batch: batch.update(name="", email="", phone=""),
+            anonymise=strip_fields(name="", email="", phone=""),
             applies_to=_hub_only,
         )
     )

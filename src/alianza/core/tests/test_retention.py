@@ -48,7 +48,7 @@ def _rule(**overrides):  # type: ignore[no-untyped-def]
 
 
 def test_a_rule_needs_a_code_like_app_dot_kind():
-    with pytest.raises(ValueError, match="app.kind"):
+    with pytest.raises(ValueError, match=r"app\.kind"):
         _rule(code="Invitations")
 
 
