@@ -70,8 +70,24 @@ def worker_load(rows: int) -> dict[str, Any]:
             for n in range(first, min(rows, first + CHUNK)):
                 at = prep(old if n % 10 == 0 else now)
                 batch.append(
-                    (org_id, f"Given{n}", f"Family{n}", "", "", "es", "[]", f"{n} Elm St", "Austin", "Travis", "TX",
-                     "78702", "", "{}", at, at)  # fmt: skip
+                    (
+                        org_id,
+                        f"Given{n}",
+                        f"Family{n}",
+                        "",
+                        "",
+                        "es",
+                        "[]",
+                        f"{n} Elm St",
+                        "Austin",
+                        "Travis",
+                        "TX",
+                        "78702",
+                        "",
+                        "{}",
+                        at,
+                        at,
+                    )
                 )
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(sql, batch)
