@@ -26,7 +26,7 @@ class KindRow:
     due: int  # rows the next run would remove
 
 
-def _next_run(now: datetime) -> datetime | None:
+def _next_run() -> datetime | None:
     last = ScheduledRun.objects.filter(name="core.retention").values_list("last_enqueued_at", flat=True).first()
     return last + timedelta(days=1) if last else None
 
@@ -67,6 +67,6 @@ def retention_settings(request: OrgRequest) -> HttpResponse:
     context = {
         "form": form,
         "kinds": kinds,
-        "next_run": _next_run(now),
+        "next_run": _next_run(),
     }
     return render(request, "core/retention_settings.html", context, status=400 if form.errors else 200)
