@@ -66,9 +66,11 @@ test: $(STAMP) compilemessages lint typecheck
 	$(BIN)/pytest
 
 # Import benchmark (docs/performance.md): 10k and 100k rows on SQLite and PostgreSQL (if it
-# answers); `$(PY) bench/run.py --full` adds 1M rows. Results in var/bench/.
+# answers); `$(PY) bench/run.py --full` adds 1M rows. Then the retention run over 100k people beside a
+# bare DELETE (docs/retention.md; `--full` adds 1M). Results in var/bench/.
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/retention.py
 
 vendor:
 	$(PYTHON) scripts/vendor.py

@@ -25,6 +25,7 @@ class ActionsConfig(AppConfig):
         from .forms_history import FORM_ACTIVITY, campaign_forms, form_timeline
         from .history import ACTIVITY_KINDS, rsvp_timeline
         from .personal_data import register_contributors
+        from .retention import register_actions_rules
         from .tasks import send_event_reminders
 
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
@@ -47,6 +48,7 @@ class ActionsConfig(AppConfig):
         dashboard.register(ladder.ladder_panel)
         demo.register_step(demo_forms)
         register_contributors()  # RSVPs and proposals in a person's data export and erasure
+        register_actions_rules()
         # Each confirmed RSVP is reminded once, within a day of the start: every 15 minutes is
         # often enough for that and cheap (the sweep skips what was already sent).
         schedule.register(

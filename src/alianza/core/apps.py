@@ -16,12 +16,25 @@ class CoreConfig(AppConfig):
         account_audit.connect()
         sessions.connect()
         _register_menu()
+        _register_retention()
 
         def _clear_keys(setting: str, **kwargs: object) -> None:
             if setting.startswith("ALIANZA_"):
                 crypto._key_cache.clear()
 
         setting_changed.connect(_clear_keys, weak=False)
+
+
+def _register_retention() -> None:
+    from datetime import timedelta
+
+    from . import schedule
+    from .retention_rules import register_core_rules
+    from .tasks import apply_retention, read_audit_digest
+
+    register_core_rules()
+    schedule.register(schedule.Periodic("core.retention", task=apply_retention, every=timedelta(days=1)))
+    schedule.register(schedule.Periodic("core.read_audit_digest", task=read_audit_digest, every=timedelta(days=1)))
 
 
 def _register_menu() -> None:
@@ -31,4 +44,5 @@ def _register_menu() -> None:
     register(NavItem(_("Team"), "core:member_list", "members:view", order=80))
     register(NavItem(_("Audit trail"), "core:audit_list", "audit:view", order=90))
     register(NavItem(_("Lockdown"), "core:lockdown", "lockdown:manage", order=92))
+    register(NavItem(_("Retention"), "core:retention_settings", "retention:manage", order=92))
     register(NavItem(_("Profile"), "core:organization_edit", "organization:edit", order=95))

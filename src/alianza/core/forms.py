@@ -113,3 +113,20 @@ class AuditFilterForm(forms.Form):
 
 
 __all__ = ["AuditEvent", "AuditFilterForm", "InvitationForm", "OrganizationProfileForm", "RoleForm"]
+
+
+class RetentionForm(forms.Form):
+    """One number of days per record kind, each within the rule's limits."""
+
+    def __init__(self, *args: Any, rules: list[Any], current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule in rules:
+            self.fields[rule.code] = forms.IntegerField(
+                label=rule.label,
+                min_value=rule.min_days,
+                max_value=rule.max_days,
+                initial=current[rule.code],
+                help_text=_("Between %(min)d and %(max)d days; %(default)d by default.")
+                % {"min": rule.min_days, "max": rule.max_days, "default": rule.default_days},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )

@@ -372,3 +372,53 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.browser} {self.platform} · {self.network}"
+
+
+class RetentionSetting(models.Model):
+    """How long one organization keeps one kind of record (``core/retention.py``), when it
+    differs from the registry's default. Within the registry's limits (checked on save)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("record kind"), max_length=100)
+    days = models.PositiveIntegerField(_("days kept"))
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["organization", "kind"], name="unique_retention_setting")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.days} days"
+
+
+class AuditSubject(models.Model):
+    """One record an audited read showed (``core/read_audit.py``): a search's or an export's
+    people, one row each, so "who saw this person" finds every read of one record. Part of the
+    audit event's details: the retention of audit details removes these rows with the rest."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "object_type", "object_id"]),
+            models.Index(fields=["organization", "actor", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.object_type}:{self.object_id}"

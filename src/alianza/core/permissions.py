@@ -67,3 +67,4 @@ register(
     roles={Role.ADMIN},
     label="Lock the organization down in an emergency; ask for or approve lifting it",
 )
+register("retention:manage", roles={Role.ADMIN}, label="See and change how long records are kept")

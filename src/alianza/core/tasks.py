@@ -90,3 +90,44 @@ def send_lockdown_notice(*, lockdown_id: int, organization_id: str, kind: str) -
             Lockdown.objects.filter(pk=lockdown.pk).update(**{field: None})
             raise
     return len(recipients)
+
+
+@task()
+def apply_retention() -> int:
+    """The daily retention run (``core/retention.py``): every rule for every organization, then
+    the installation-wide ones. Returns how many rows were deleted or anonymised. Safe to run
+    twice: a second run finds nothing left to remove."""
+    from .retention import retention_run
+
+    return sum(result.count for result in retention_run(dry_run=False))
+
+
+@task()
+def read_audit_digest() -> int:
+    """The daily read-audit digest (``core/read_audit.py``) for every organization. Returns how
+    many users were flagged."""
+    from .read_audit import read_audit_digest as digest
+
+    return sum(len(digest(organization=org)) for org in Organization.objects.order_by("slug"))
+
+
+@task()
+def send_read_audit_alert(*, organization_id: str, event_ids: list[int]) -> int:
+    """E-mail the organization's admins the users the digest flagged (names of staff and counts
+    only: never a person's data). Returns the number of messages sent."""
+    from .models import AuditEvent
+    from .read_audit import FLAG_ACTION, admin_emails
+
+    organization = Organization.objects.get(pk=organization_id)
+    with scope(organization=organization):
+        flags = list(AuditEvent.objects.filter(pk__in=event_ids, action=FLAG_ACTION).order_by("id"))
+    recipients = admin_emails(organization)
+    if not flags or not recipients:
+        return 0
+    link = settings.ALIANZA_BASE_URL + reverse("core:audit_list", kwargs={"org": organization.slug})
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"organization": organization, "flags": flags, "link": link}
+        subject = render_to_string("core/email/read_audit_subject.txt", context).strip()
+        body = render_to_string("core/email/read_audit_body.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
+    return 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_lockdown, views_public, views_sessions, views_staff
+from . import views_lockdown, views_public, views_retention, views_sessions, views_staff
 
 app_name = "core"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("staff/<slug:org>/lockdown/lift/request/", views_lockdown.lift_request, name="lockdown_lift_request"),
     path("staff/<slug:org>/lockdown/lift/approve/", views_lockdown.lift_approve, name="lockdown_lift_approve"),
     path("staff/<slug:org>/lockdown/hub-approve/", views_lockdown.hub_approve, name="lockdown_hub_approve"),
+    path("staff/<slug:org>/settings/retention/", views_retention.retention_settings, name="retention_settings"),
 ]

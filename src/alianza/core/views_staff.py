@@ -24,6 +24,7 @@ from .memberships import (
 )
 from .models import AuditEvent, Invitation, Membership, Organization
 from .organizations import I18N_FIELDS, PROFILE_FIELDS, organization_private_notes_read, organization_update
+from .read_audit import recent_flags
 from .tenancy import OrgRequest, get_for_org, memberships_for_user, require_permission
 
 
@@ -167,7 +168,12 @@ def audit_list(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "flags": list(recent_flags(organization=request.organization)[:20]),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -29,8 +29,10 @@ class NetworkConfig(AppConfig):
 
         from . import permissions  # noqa: F401 — registers the network permissions
         from .demo import demo_network
+        from .retention import register_network_rules
 
         demo.register_step(demo_network)
+        register_network_rules()
         for label, url_name, order in (
             (_("Applications"), "network:application_list", 60),
             (_("Sign-ups"), "network:signup_list", 61),

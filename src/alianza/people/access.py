@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest
 from django_scopes import scope, scopes_disabled
 
-from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
+from alianza.core.read_audit import log_read
 
 from .models import Person, SharingGrant
 
@@ -51,11 +51,12 @@ def person_get_for_actor(
     grant = _active_grant_to(organization, person_id)
     if grant is None:
         raise Http404
-    log_action(
+    log_read(
         actor=actor,
         organization=grant.organization,
         action="people.person.shared_read",
         obj=grant.person,
+        subjects=[grant.person],
         data={"grantee": organization.slug, "grant": grant.pk},
         request=request,
     )

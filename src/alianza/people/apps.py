@@ -15,8 +15,10 @@ class PeopleConfig(AppConfig):
         from . import permissions  # noqa: F401 — registers the people permissions
         from .demo import demo_people
         from .personal_data_people import register_people_contributors
+        from .retention import register_people_rules
 
         demo.register_step(demo_people)
+        register_people_rules()
 
         register(NavItem(_("People"), "people:person_list", "people:view", order=10))
         register(NavItem(_("Import"), "people:import_upload", "people:import", order=11))

@@ -27,8 +27,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
+from alianza.core.read_audit import log_read
 
 from .custom_fields import custom_value_export
 from .models import Channel, CustomField, Person
@@ -138,6 +138,7 @@ def people_export(
     file_format: str,
     source: str,
     obj: Model | None = None,
+    reason: str = "",
     request: HttpRequest | None = None,
 ) -> ExportFile:
     """Write ``people`` (of ``organization``) to a temporary CSV or XLSX file and audit it.
@@ -156,11 +157,13 @@ def people_export(
             data: dict[str, Any] = {"source": source, "format": file_format, "rows": rows}
             if obj is not None:
                 data[source] = obj.pk
-            log_action(
+            log_read(  # with every exported person, inserted by the database from the same query
                 actor=actor,
                 organization=organization,
                 action="people.export.created",
                 obj=obj,
+                subjects=people,
+                reason=reason,
                 data=data,
                 request=request,
             )

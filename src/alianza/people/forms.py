@@ -134,3 +134,4 @@ class SharingGrantForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name, e-mail or phone"), required=False, max_length=100)
+    reason = forms.CharField(label=_("Why (optional, kept in the audit trail)"), required=False, max_length=200)

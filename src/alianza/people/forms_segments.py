@@ -260,3 +260,4 @@ class AddToListForm(forms.Form):
 class ExportForm(forms.Form):
     file_format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", _("Excel (XLSX)"))])
     q = forms.CharField(required=False, max_length=100)  # the search, when a search is exported
+    reason = forms.CharField(label=_("Why (optional, kept in the audit trail)"), required=False, max_length=200)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    views_audit,
     views_duplicates,
     views_export,
     views_fields,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("staff/<slug:org>/people/new/", views_staff.person_new, name="person_new"),
     path("staff/<slug:org>/people/<int:person_id>/", views_staff.person_detail, name="person_detail"),
     path("staff/<slug:org>/people/<int:person_id>/edit/", views_staff.person_edit, name="person_edit"),
+    path("staff/<slug:org>/people/<int:person_id>/reads/", views_audit.person_reads, name="person_reads"),
     path("staff/<slug:org>/people/<int:person_id>/share/", views_staff.person_share, name="person_share"),
     path(
         "staff/<slug:org>/people/<int:person_id>/sharing/<int:grant_id>/revoke/",

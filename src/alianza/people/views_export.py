@@ -31,6 +31,7 @@ def _download(
             file_format=form.cleaned_data["file_format"],
             source=source,
             obj=obj,
+            reason=form.cleaned_data["reason"],
             request=request,
         )
     except PeopleError as exc:

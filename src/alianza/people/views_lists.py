@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.audit import log_action
+from alianza.core.read_audit import log_read
 from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
 
 from .forms import SearchForm
@@ -59,11 +59,12 @@ def list_new(request: OrgRequest) -> HttpResponse:
 def list_detail(request: OrgRequest, list_id: int) -> HttpResponse:
     people_list: PeopleList = get_for_org(PeopleList, organization=request.organization, pk=list_id)
     page = Paginator(with_contact_points(people_list.people.all()), PAGE_SIZE).get_page(request.GET.get("page"))
-    log_action(  # a page of people's contact details is a read of people data
+    log_read(  # a page of people's contact details is a read of people data
         actor=request.user,
         organization=request.organization,
         action="people.people_list.viewed",
         obj=people_list,
+        subjects=list(page.object_list),
         data={"results": page.paginator.count},
         request=request,
     )

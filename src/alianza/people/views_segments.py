@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.audit import log_action
+from alianza.core.read_audit import log_read
 from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
 
 from .forms_segments import SegmentFilterForm, SegmentForm
@@ -142,11 +142,12 @@ def segment_detail(request: OrgRequest, segment_id: int) -> HttpResponse:
     else:
         people = with_contact_points(segment_people(segment))
         page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-        log_action(  # a page of people's contact details is a read of people data
+        log_read(  # a page of people's contact details is a read of people data
             actor=request.user,
             organization=request.organization,
             action="people.segment.viewed",
             obj=segment,
+            subjects=list(page.object_list),
             data={"results": page.paginator.count},
             request=request,
         )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_scopes import scope
 
 from alianza.core.audit import log_action
+from alianza.core.read_audit import log_read
 from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
 
 from .access import grants_of, people_shared_with, person_get_for_actor
@@ -41,11 +42,13 @@ def person_list(request: OrgRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(people_search(q), 50).get_page(request.GET.get("page"))
-    if q:  # a search that returns people is a read of people data
-        log_action(
+    if q:  # a search that returns people is a read of people data: which people it showed, and why
+        log_read(
             actor=request.user,
             organization=request.organization,
             action="people.person.searched",
+            subjects=list(page.object_list),
+            reason=form.cleaned_data["reason"],
             data={"results": page.paginator.count},
             request=request,
         )
@@ -83,12 +86,14 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
         organization=request.organization, actor=request.user, person_id=person_id, request=request
     )
     person = access.person
-    if not access.shared:  # opening someone's contact details is audited (DESIGN §5.3)
-        log_action(
+    if not access.shared:  # opening someone's contact details is audited (DESIGN §5.3), with the reason if given
+        log_read(
             actor=request.user,
             organization=request.organization,
             action="people.person.viewed",
             obj=person,
+            subjects=[person],
+            reason=request.GET.get("reason", ""),
             request=request,
         )
     with scope(organization=person.organization):
@@ -111,6 +116,7 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
     context["can_edit"] = not access.shared and has_permission(request, "people:edit")
     context["can_share"] = not access.shared and has_permission(request, "people:share")
     context["can_subject"] = not access.shared and has_permission(request, "people:subject_requests")
+    context["can_see_reads"] = not access.shared and has_permission(request, "audit:view")
     context["share_form"] = SharingGrantForm(organization=request.organization)
     return render(request, "people/person_detail.html", context)
 

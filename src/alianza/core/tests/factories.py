@@ -85,6 +85,7 @@ for _name, _code in {
     "core:lockdown_lift_request": "lockdown:manage",
     "core:lockdown_lift_approve": "lockdown:manage",
     "core:lockdown_hub_approve": "lockdown:manage",
+    "core:retention_settings": "retention:manage",
 }.items():
     isolation.expect_permission(_name, _code)
 

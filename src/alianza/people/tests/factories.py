@@ -52,6 +52,7 @@ for _name, _code in {
     "people:person_list": "people:view",
     "people:person_new": "people:edit",
     "people:person_detail": "people:view",
+    "people:person_reads": "audit:view",
     "people:person_edit": "people:edit",
     "people:person_share": "people:share",
     "people:sharing_grant_revoke": "people:share",
