@@ -46,7 +46,7 @@ class ActionsConfig(AppConfig):
         panels.register(ladder.ladder_fact)
         dashboard.register(ladder.ladder_panel)
         demo.register_step(demo_forms)
-        register_contributors()  # RSVPs and proposals in a person's data export and erasure
+        register_contributors()  # RSVPs, proposals and form submissions in a person's data export and erasure
         # Each confirmed RSVP is reminded once, within a day of the start: every 15 minutes is
         # often enough for that and cheap (the sweep skips what was already sent).
         schedule.register(
