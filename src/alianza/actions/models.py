@@ -443,9 +443,7 @@ class FormSubmission(models.Model):
     # None once the person was erased (``personal_data.py``): the row stays, without its answers,
     # so a form's number of answers and the ladder's counts do not change. Merging two people
     # (``people.merging``) moves the submissions.
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="form_submissions"
-    )
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="form_submissions")
     answers_json = EncryptedTextField(_("answers"), blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     created_at = models.DateTimeField(_("sent"), default=timezone.now)

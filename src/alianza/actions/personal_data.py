@@ -149,7 +149,5 @@ def register_contributors() -> None:
         Contributor("actions.proposals", _("Events you proposed as a host"), _proposals_export, _proposals_erase, 100)
     )
     register(
-        Contributor(
-            "actions.form_submissions", _("Forms you filled in"), _submissions_export, _submissions_erase, 100
-        )
+        Contributor("actions.form_submissions", _("Forms you filled in"), _submissions_export, _submissions_erase, 100)
     )

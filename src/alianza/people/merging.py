@@ -157,7 +157,7 @@ def _unique_sets(model: type[models.Model], field_name: str) -> list[tuple[list[
     """The other fields (and the condition) of each uniqueness rule that includes ``field_name``."""
     opts = model._meta
     sets: list[tuple[list[str], Q | None]] = []
-    if opts.get_field(field_name).unique:
+    if getattr(opts.get_field(field_name), "unique", False):
         sets.append(([], None))
     for together in opts.unique_together:
         if field_name in together:
@@ -183,7 +183,7 @@ def _settle_conflicts(
         if condition is not None:
             rows = rows.filter(condition)
         for row in rows.order_by("pk"):
-            attnames = [model._meta.get_field(name).attname for name in others]
+            attnames = [getattr(model._meta.get_field(name), "attname", name) for name in others]
             values = {attname: getattr(row, attname) for attname in attnames}
             if any(value is None for value in values.values()):
                 continue  # NULLs never clash

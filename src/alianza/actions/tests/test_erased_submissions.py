@@ -111,7 +111,7 @@ def test_the_forms_list_still_counts_the_erased_persons_answer(login, owner, org
 
 
 def test_the_ladder_ignores_erased_submissions_and_counts_everyone_else(org_a, owner):
-    form, _stays = _erased_submission(org_a, owner)  # "stays" volunteered, the erased one is nobody
+    _form, _stays = _erased_submission(org_a, owner)  # "stays" volunteered, the erased one is nobody
     attended = make_person(org_a)
     make_rsvp(make_event(org_a), attended, attended_at=timezone.now())
     with scope(organization=org_a):
