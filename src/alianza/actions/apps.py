@@ -14,11 +14,12 @@ class ActionsConfig(AppConfig):
         from alianza.campaigns import dashboard, open_actions
         from alianza.core import demo, schedule
         from alianza.core.navigation import NavItem, register
-        from alianza.people import activity, panels, timeline
+        from alianza.people import activity, merging, panels, timeline
 
         from . import (
             ladder,
             permissions,  # noqa: F401 — registers the actions permissions
+            rsvps,
         )
         from .demo import demo_actions
         from .demo_forms import demo_forms
@@ -47,7 +48,11 @@ class ActionsConfig(AppConfig):
         panels.register(ladder.ladder_fact)
         dashboard.register(ladder.ladder_panel)
         demo.register_step(demo_forms)
-        register_contributors()  # RSVPs and proposals in a person's data export and erasure
+        # Merging two records of one person: both answered the same event → keep the stronger RSVP.
+        merging.register_rule(
+            merging.MergeRule("actions.rsvp", keep=rsvps.rsvp_merge_keep, describe=rsvps.rsvp_merge_facts)
+        )
+        register_contributors()  # RSVPs, proposals and form submissions in a person's data export and erasure
         register_actions_rules()
         # Each confirmed RSVP is reminded once, within a day of the start: every 15 minutes is
         # often enough for that and cheap (the sweep skips what was already sent).

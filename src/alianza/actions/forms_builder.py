@@ -381,12 +381,13 @@ def export_rows(form: Form, fields: list[FormField]) -> tuple[list[str], Iterato
     def rows() -> Iterator[list[str]]:
         for s in submissions:
             answers = s.answers
-            emails = list(s.person.emails.all())
-            phones = list(s.person.phones.all())
+            person = s.person  # None once erased: the row stays, without name, contact or answers
+            emails = list(person.emails.all()) if person else []
+            phones = list(person.phones.all()) if person else []
             yield [
                 timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
-                s.person.given_name,
-                s.person.family_name,
+                person.given_name if person else "",
+                person.family_name if person else "",
                 emails[0].email if emails else "",
                 phones[0].number if phones else "",
                 s.language,

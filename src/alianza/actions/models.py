@@ -440,8 +440,10 @@ class FormSubmission(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="submissions")
-    # A named reverse relation: merging two people (people.merging) moves the submissions.
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="form_submissions")
+    # None once the person was erased (``personal_data.py``): the row stays, without its answers,
+    # so a form's number of answers and the ladder's counts do not change. Merging two people
+    # (``people.merging``) moves the submissions.
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="form_submissions")
     answers_json = EncryptedTextField(_("answers"), blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     created_at = models.DateTimeField(_("sent"), default=timezone.now)

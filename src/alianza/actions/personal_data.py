@@ -1,10 +1,12 @@
 """The actions app's contributors to a person's data export and erasure (``people.personal_data``):
-RSVPs (with their shift, attendance and code-of-conduct acceptance) and the events a person
-proposed as a volunteer host.
+RSVPs (with their shift, attendance and code-of-conduct acceptance), the events a person
+proposed as a volunteer host, and the staff-built forms they filled in.
 
 Erasure keeps what the organization counts: an RSVP row stays with its event, status, shift,
 attendance and accepted code-of-conduct version, but no longer points at the person and loses
-its e-mail address, so an event's confirmed and attended numbers do not change."""
+its e-mail address, so an event's confirmed and attended numbers do not change. A form
+submission likewise stays (a form's number of answers) without the person and without its
+answers, which may hold anything the person wrote."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from alianza.core.models import User
 from alianza.people.models import Person
 from alianza.people.personal_data import Contributor, plain, register
 
-from .models import RSVP, Event
+from .forms_builder import answer_display
+from .models import RSVP, Event, FormField, FormSubmission
 
 
 def _rsvps_export(person: Person) -> list[dict[str, Any]]:
@@ -87,6 +90,51 @@ def _proposals_erase(person: Person, *, actor: User | None) -> dict[str, int]:
     return counts
 
 
+def _submissions_export(person: Person) -> list[dict[str, Any]]:
+    """Each submission with its answers, decrypted, under the questions as the form asks them now
+    (in the language the export runs in: the person's). Answers to questions since removed are
+    given under their number."""
+    submissions = list(FormSubmission.objects.filter(person=person).select_related("form").order_by("created_at", "id"))
+    fields: dict[int, list[FormField]] = {}
+    for field in FormField.objects.filter(form_id__in={s.form_id for s in submissions}).order_by("position", "id"):
+        fields.setdefault(field.form_id, []).append(field)
+    rows = []
+    for submission in submissions:
+        answers = submission.answers
+        questions = fields.get(submission.form_id, [])
+        known = {str(f.pk) for f in questions}
+        shown = [
+            {"question": str(f.label), "answer": answer_display(f, answers[str(f.pk)])}
+            for f in questions
+            if str(f.pk) in answers
+        ]
+        shown += [
+            {"question": str(_("Removed question %(id)s") % {"id": key}), "answer": answer_display(None, value)}
+            for key, value in sorted(answers.items())
+            if key not in known
+        ]
+        rows.append(
+            {
+                "form": str(submission.form.title),
+                "submitted_at": plain(submission.created_at),
+                "language": submission.language,
+                "answers": shown,
+            }
+        )
+    return rows
+
+
+def _submissions_erase(person: Person, *, actor: User | None) -> dict[str, int]:
+    counts = {"anonymised": 0, "answers_removed": 0}
+    for submission in FormSubmission.objects.filter(person=person):
+        counts["anonymised"] += 1
+        counts["answers_removed"] += len(submission.answers)
+        submission.person = None
+        submission.answers_json = ""
+        submission.save(update_fields=["person", "answers_json"])
+    return counts
+
+
 def register_contributors() -> None:
     register(
         Contributor(
@@ -99,4 +147,7 @@ def register_contributors() -> None:
     )
     register(
         Contributor("actions.proposals", _("Events you proposed as a host"), _proposals_export, _proposals_erase, 100)
+    )
+    register(
+        Contributor("actions.form_submissions", _("Forms you filled in"), _submissions_export, _submissions_erase, 100)
     )

@@ -299,3 +299,41 @@ def walk_in_check_in(
             request=request,
         )
     return rsvp
+
+
+# --- Merging two records of one person (people.merging) -------------------------------------
+
+_STRENGTH = {RSVP.Status.CONFIRMED: 2, RSVP.Status.WAITLISTED: 1, RSVP.Status.CANCELLED: 0}
+
+
+def _strength(rsvp: RSVP) -> int:
+    """Attended > confirmed > waitlisted > cancelled."""
+    return 3 if rsvp.attended_at is not None else _STRENGTH.get(RSVP.Status(rsvp.status), 0)
+
+
+def rsvp_merge_keep(survivors: RSVP, mergeds: RSVP) -> RSVP:
+    """Both records answered the same event: keep the stronger answer (the survivor's on a tie),
+    with the check-in, the code-of-conduct acceptance, the shift and the e-mail of the other where
+    the kept one has none. Registered as a ``people.merging.MergeRule``; runs inside the merge's
+    transaction, which writes the one audit event."""
+    keep, drop = (mergeds, survivors) if _strength(mergeds) > _strength(survivors) else (survivors, mergeds)
+    changed = []
+    if keep.attended_at is None and drop.attended_at is not None:
+        keep.attended_at, keep.checked_in_by_id = drop.attended_at, drop.checked_in_by_id
+        changed += ["attended_at", "checked_in_by"]
+    if keep.conduct_version_id is None and drop.conduct_version_id is not None:
+        keep.conduct_version_id, keep.conduct_accepted_at = drop.conduct_version_id, drop.conduct_accepted_at
+        changed += ["conduct_version", "conduct_accepted_at"]
+    if keep.shift_id is None and drop.shift_id is not None and drop.status != RSVP.Status.CANCELLED:
+        keep.shift_id = drop.shift_id  # the dropped answer's place on the shift passes to the kept one
+        changed.append("shift")
+    if not keep.email and drop.email:
+        keep.email = drop.email
+        changed.append("email")
+    if changed:
+        keep.save(update_fields=changed)
+    return keep
+
+
+def rsvp_merge_facts(rsvp: RSVP) -> dict[str, Any]:
+    return {"event": rsvp.event_id, "status": rsvp.status, "attended": rsvp.attended_at is not None}

@@ -358,6 +358,10 @@ class MergeRecord(models.Model):
     survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges")
     merged_person_id = models.PositiveBigIntegerField()
     fields_from_merged = models.JSONField(default=list)
+    # Rows that could exist once per person, of which both records had one (e.g. two RSVPs to
+    # the same event): [{"model": "actions.rsvp", "kept": 4, "dropped": 7, "event": 2, …}]. Ids
+    # and statuses only (``merging.MergeRule.describe``).
+    dropped = models.JSONField(default=list, blank=True)
     merged_at = models.DateTimeField(default=timezone.now)
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 

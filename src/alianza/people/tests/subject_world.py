@@ -192,6 +192,28 @@ def build_world(hub: Organization, other: Organization, actor: User) -> World:
         host_person=person,
     )
 
+    # actions: a survey both filled in; Xiomarelda's answers name her (the erasure removes them).
+    form = _model("actions.Form").objects.create(
+        organization=hub,
+        title=LazyI18nString({"en": "Neighbourhood survey", "es": "Encuesta del barrio"}),
+        status="open",
+    )
+    question = _model("actions.FormField").objects.create(
+        organization=hub,
+        form=form,
+        position=0,
+        kind="text",
+        label=LazyI18nString({"en": "Who should we call?", "es": "¿A quién llamamos?"}),
+    )
+    for someone, answer in ((person, f"{XIO['given_name']} at {XIO['phone']}"), (neighbour, "Neighbour's answer")):
+        _model("actions.FormSubmission").objects.create(
+            organization=hub,
+            form=form,
+            person=someone,
+            answers_json=json.dumps({str(question.pk): answer}),
+            language=someone.preferred_language,
+        )
+
     # board: a seat with two honoraria (one with a payment method); the neighbour's seat too.
     seat_model, honorarium_model = _model("board.BoardSeat"), _model("board.Honorarium")
     for someone in (person, neighbour):
@@ -226,7 +248,7 @@ def build_world(hub: Organization, other: Organization, actor: User) -> World:
         other=other,
         person=person,
         neighbour=neighbour,
-        events={"event": event, "proposed": proposed, "hosted": hosted, "grant": grant},
+        events={"event": event, "proposed": proposed, "hosted": hosted, "grant": grant, "form": form},
     )
 
 

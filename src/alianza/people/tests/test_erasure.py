@@ -104,6 +104,20 @@ def test_everyone_else_is_untouched(world, owner):
         seat = apps.get_model("board.BoardSeat").objects.get(person=neighbour)
         assert sorted(h.payment_method for h in seat.honoraria.all()) == ["Check to Bernardetta"] * 2
         assert apps.get_model("campaigns.Commitment").objects.filter(person=neighbour).count() == 1
+        submission = apps.get_model("actions.FormSubmission").objects.get(person=neighbour)
+        assert list(submission.answers.values()) == ["Neighbour's answer"]
+
+
+def test_form_submissions_stay_without_the_person_and_their_answers(world, owner):
+    submissions = apps.get_model("actions.FormSubmission")
+    with scopes_disabled():
+        before = submissions.objects.filter(form=world.events["form"]).count()
+    person_erase(person=world.person, actor=owner, reason="person_asked")
+    with scopes_disabled():
+        kept = submissions.objects.filter(form=world.events["form"])
+        assert kept.count() == before == 2
+        erased = kept.get(person=None)
+        assert (erased.answers_json, erased.answers, erased.language) == ("", {}, "es")
 
 
 def test_counts_are_kept(world, owner):
@@ -139,6 +153,7 @@ def test_the_audit_trail_keeps_a_tombstone_without_personal_data(world, owner):
         "code_of_conduct_acceptances": 1,
     }
     assert result.counts["actions.proposals"] == {"deleted": 1, "host_removed": 1}
+    assert result.counts["actions.form_submissions"] == {"anonymised": 1, "answers_removed": 1}
     assert result.counts["board.seats"] == {"seats_anonymised": 1, "honoraria_kept": 2}
     assert result.counts["people.sharing"] == {"revoked": 1, "deleted": 1}
     assert result.counts["network.signups"] == {"deleted": 2}

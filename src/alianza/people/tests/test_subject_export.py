@@ -58,6 +58,14 @@ def test_every_contributor_has_this_persons_data(world, owner):
     assert data["actions.rsvps"][0]["code_of_conduct_version"] == 1
     assert data["actions.rsvps"][0]["shift_role"] == "marshal"
     assert sorted(row["status"] for row in data["actions.proposals"]) == ["proposed", "published"]
+    assert data["actions.form_submissions"] == [
+        {
+            "form": "Encuesta del barrio",  # in the person's language
+            "submitted_at": data["actions.form_submissions"][0]["submitted_at"],
+            "language": "es",
+            "answers": [{"question": "¿A quién llamamos?", "answer": f"{XIO['given_name']} at {XIO['phone']}"}],
+        }
+    ]
     assert [row["honorarium_amount"] for row in data["board.seats"]] == ["150.00", "75.50"]
     assert data["campaigns.commitments"][0]["commitment"] == f"{XIO['given_name']} calls ten neighbours"
     assert "people.person.shared_read" in [row["what"] for row in data["people.history"]]
