@@ -628,7 +628,7 @@ def machine() -> dict[str, Any]:
 def table(results: list[Result], startup: dict[str, Process]) -> str:
     head = (
         f"{'database':<11} {'rows':>9} {'baseline/s':>11} {'import/s':>9} {'ratio':>6} {'import s':>9} "
-        f"{'peak MiB':>9}  created/updated/skipped/rejected"
+        f"{'peak MiB':>9} {'floor/s':>8} {'vs floor':>8}  created/updated/skipped/rejected"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -636,7 +636,8 @@ def table(results: list[Result], startup: dict[str, Process]) -> str:
         counts = "/".join(str(s.get(k, "?")) for k in ("created", "updated", "skipped", "rejected"))
         lines.append(
             f"{r.database:<11} {r.rows:>9,} {r.baseline_rows_per_s:>11,.0f} {r.import_rows_per_s:>9,.0f} "
-            f"{r.ratio:>6.3f} {r.import_seconds:>9.1f} {r.peak_mib:>9.0f}  {counts}"
+            f"{r.ratio:>6.3f} {r.import_seconds:>9.1f} {r.peak_mib:>9.0f} {r.floor_rows_per_s:>8,.0f} "
+            f"{r.ratio_to_floor:>8.3f}  {counts}"
         )
     for name, p in startup.items():
         lines.append(f"({name}: starting Django alone takes {p.seconds:.1f} s and {p.peak_mib:.0f} MiB)")
@@ -769,7 +770,8 @@ def run_all(args: argparse.Namespace, workdir: Path, report: dict[str, Any]) -> 
             print(
                 f"{db.name} {size:,} rows: baseline {result.baseline_rows_per_s:,.0f}/s, import "
                 f"{result.import_rows_per_s:,.0f}/s ({result.import_seconds:.1f} s, ratio {result.ratio:.3f}), "
-                f"peak {result.peak_mib:.0f} MiB{'; ' + '; '.join(result.problems) if result.problems else ''}",
+                f"peak {result.peak_mib:.0f} MiB; same-schema floor {result.floor_rows_per_s:,.0f}/s "
+                f"(ratio {result.ratio_to_floor:.3f}){'; ' + '; '.join(result.problems) if result.problems else ''}",
                 flush=True,
             )
         report["results"] = [asdict(r) for r in results]
