@@ -428,8 +428,8 @@ def people_matching(filters: SegmentFilters, *, organization: Organization) -> Q
         if filters.consent:
             wanted = [consents_now(c) for c in filters.consent]
             combined = Q(wanted[0])
-            for condition in wanted[1:]:
-                combined = (combined & Q(condition)) if filters.consent_match == ALL else (combined | Q(condition))
+            for consent in wanted[1:]:
+                combined = (combined & Q(consent)) if filters.consent_match == ALL else (combined | Q(consent))
             people = people.filter(combined)
         if filters.added_within_days is not None:
             people = people.filter(created_at__gte=timezone.now() - timedelta(days=filters.added_within_days))
