@@ -304,6 +304,8 @@ def _phone(raw: str) -> str | None:
         national = "".join(shape.groups())
         valid = _PREFIX_VALID.get(national[:6])
         if valid is None:
+            if len(_PREFIX_VALID) > 200_000:  # at most 800,000 prefixes exist; keep it small
+                _PREFIX_VALID.clear()
             valid = _PREFIX_VALID[national[:6]] = phone_e164_fast(national) is not None
         if valid:
             return "+1" + national
