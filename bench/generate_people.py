@@ -50,6 +50,9 @@ class Culture:
     country: str  # the international numbers some of them give ("" for none)
     weight: float
     latin: bool = True
+    double_family: bool = False  # two family names, often
+    syllables: str = ""  # given names built from these, instead of ``given``
+    syllable_counts: tuple[int, ...] = (1, 2)
 
 
 CULTURES: dict[str, Culture] = {
@@ -66,6 +69,7 @@ CULTURES: dict[str, Culture] = {
         languages=["Spanish", "español", "Español", "espanol", "es", "ES", "es-MX", "Castellano", ""],
         country="52",
         weight=0.34,
+        double_family=True,
     ),
     "portuguese": Culture(
         given=["João", "Maria José", "Ana", "Thiago", "Conceição", "Luíza", "Gonçalo", "Wellington"],
@@ -73,6 +77,7 @@ CULTURES: dict[str, Culture] = {
         languages=["Portuguese", "português", "Portugues", "pt", "pt-BR", "PT"],
         country="",
         weight=0.10,
+        double_family=True,
     ),
     "haitian": Culture(
         given=["Jean-Baptiste", "Marie-Claude", "Wisly", "Fabiola", "Jean Robert", "Nadège", "Lovely", "Dieuseul"],
@@ -95,6 +100,7 @@ CULTURES: dict[str, Culture] = {
         country="",
         weight=0.06,
         latin=False,
+        syllables="伟芳英建国丽娟志强美玲明华军平刚桂兰秀霞敏静德海燕",
     ),
     "korean": Culture(
         given=["민준", "서연", "지훈", "하은", "현우"],
@@ -103,6 +109,8 @@ CULTURES: dict[str, Culture] = {
         country="",
         weight=0.04,
         latin=False,
+        syllables="민준서연지훈하은현우수영정성호예진도윤",
+        syllable_counts=(2,),
     ),
     "arabic": Culture(
         given=["محمد", "فاطمة", "أحمد", "مريم", "يوسف"],
@@ -334,8 +342,19 @@ class Generator:
     # --- the other columns ---------------------------------------------------------------
 
     def _name(self, culture: Culture) -> tuple[str, str]:
-        given = self.rng.choice(culture.given)
+        # As varied as a real list: a second given name, two family names (as many Spanish and
+        # Portuguese speakers write them), Chinese and Korean given names built from syllables.
+        # (With one name from a short list, a ZIP code of 600 people holds the same name many
+        # times over, and the duplicate scan pairs them all.)
+        if culture.syllables:
+            given = "".join(self.rng.sample(culture.syllables, self.rng.choice(culture.syllable_counts)))
+        else:
+            given = self.rng.choice(culture.given)
+            if self.rng.random() < 0.4:
+                given = f"{given} {self.rng.choice(culture.given)}"
         family = self.rng.choice(culture.family)
+        if culture.double_family and self.rng.random() < 0.5:
+            family = f"{family} {self.rng.choice(culture.family)}"
         if culture.latin:
             r = self.rng.random()
             if r < 0.05:

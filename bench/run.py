@@ -83,6 +83,9 @@ class Result:
     import_seconds: float = 0.0
     import_rows_per_s: float = 0.0
     ratio: float = 0.0  # import rate / baseline rate
+    floor_seconds: float = 0.0  # the same rows into the import's own tables, no validation
+    floor_rows_per_s: float = 0.0
+    ratio_to_floor: float = 0.0
     peak_mib: float = 0.0
     summary: dict[str, int] = field(default_factory=dict)
     expected: dict[str, int] = field(default_factory=dict)
@@ -236,6 +239,43 @@ class SQLite(Database):
             conn.close()
         return count, seconds
 
+    def schema_floor(self, path: Path, slug: str) -> tuple[int, float]:
+        """The same rows inserted with no validation into the import's own tables (people,
+        e-mails, phones, with all their indexes and constraints): executemany in batches."""
+        conn = self.connect()
+        try:
+            org = conn.execute("SELECT id FROM core_organization WHERE slug = ?", (slug,)).fetchone()[0]
+            now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
+            start = time.perf_counter()
+            first = (conn.execute("SELECT max(id) FROM people_person").fetchone()[0] or 0) + 1
+            person = f"INSERT INTO people_person ({FLOOR_PERSON}) VALUES ({', '.join('?' * 17)})"  # noqa: S608
+            email = "INSERT INTO people_personemail (person_id, email, organization_id, is_primary) VALUES (?, ?, ?, 1)"
+            phone = "INSERT INTO people_personphone (person_id, number, organization_id, is_primary, whatsapp, kind) "
+            phone += "VALUES (?, ?, ?, 1, 0, 'unknown')"
+            batches: dict[str, list[tuple[Any, ...]]] = {"person": [], "email": [], "phone": []}
+            count = 0
+
+            def flush() -> None:
+                with conn:
+                    conn.executemany(
+                        person, [(*v, org, "", "", "en", "", "{}", "[]", now, now) for v in batches["person"]]
+                    )
+                    conn.executemany(email, [(*v, org) for v in batches["email"]])
+                    conn.executemany(phone, [(*v, org) for v in batches["phone"]])
+                for rows in batches.values():
+                    rows.clear()
+
+            for table, values in floor_rows(path, first):
+                batches[table].append(values)
+                if table == "person":
+                    count += 1
+                    if len(batches["person"]) >= BATCH:
+                        flush()
+            flush()
+            return count, time.perf_counter() - start
+        finally:
+            conn.close()
+
     def describe(self) -> dict[str, Any]:
         indexes = self.query(
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'people_person%%' "
@@ -296,6 +336,41 @@ class PostgreSQL(Database):
             conn.execute("DROP TABLE bench_people")
         return count, seconds
 
+    def schema_floor(self, path: Path, slug: str) -> tuple[int, float]:
+        """The same rows written with no validation into the import's own tables (people,
+        e-mails, phones, with all their indexes and constraints): COPY, one transaction."""
+        with self.connect() as conn:
+            org = conn.execute("SELECT id FROM core_organization WHERE slug = %s", (slug,)).fetchone()[0]
+            now = dt.datetime.now(dt.UTC)
+            start = time.perf_counter()
+            seq = "pg_get_serial_sequence('people_person', 'id')"
+            first = conn.execute(f"SELECT nextval({seq})").fetchone()[0]
+            rows = 0
+            fixed = (org, "", "", "en", "", "{}", "[]", now, now)
+            with conn.cursor() as cursor:
+                for table, sql in (
+                    ("person", f"COPY people_person ({FLOOR_PERSON}) FROM STDIN"),
+                    ("email", "COPY people_personemail (person_id, email, organization_id, is_primary) FROM STDIN"),
+                    ("phone", "COPY people_personphone (person_id, number, organization_id, is_primary, whatsapp, "
+                     "kind) FROM STDIN"),
+                ):  # fmt: skip
+                    extra = (
+                        fixed
+                        if table == "person"
+                        else (org, True)
+                        if table == "email"
+                        else (org, True, False, "unknown")
+                    )
+                    with cursor.copy(sql) as copy:
+                        for kind, values in floor_rows(path, first):
+                            if kind == table:
+                                copy.write_row((*values, *extra))
+                                rows += table == "person"
+                    if table == "person":  # the ids are taken (the benchmark is the only writer)
+                        conn.execute(f"SELECT setval({seq}, %s)", (first + rows,))
+            conn.commit()
+            return rows, time.perf_counter() - start
+
     def describe(self) -> dict[str, Any]:
         names = ("server_version", "shared_buffers", "synchronous_commit", "max_wal_size", "work_mem")
         with self.connect() as conn:
@@ -327,6 +402,25 @@ def raw_rows(path: Path) -> Iterator[list[str]]:
                 row = (row + [""] * width)[:width]
                 row[2] = f"{row[2]}#{number}"
                 yield row
+
+
+def floor_rows(path: Path, first_id: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """("person" | "email" | "phone", values) for the schema floor: every row a person with
+    its columns cut to the fields' lengths, its e-mail (made unique) and a unique phone."""
+    for n, row in enumerate(raw_rows(path)):
+        pk = first_id + n
+        yield "person", (pk, row[0][:150], row[1][:150], row[4][:200], row[5][:100], row[6][:100], row[7][:50],
+                         row[8][:10])  # fmt: skip
+        if not row[2].startswith("#"):
+            yield "email", (pk, row[2][:254])
+        if row[3]:
+            yield "phone", (pk, f"+1{n:011d}")
+
+
+FLOOR_PERSON = (
+    "id, given_name, family_name, street, city, county, state, zip_code, organization_id, "
+    "preferred_name, pronouns, preferred_language, notes, custom, other_languages, created_at, updated_at"
+)
 
 
 # --- One measurement ----------------------------------------------------------------------
@@ -446,22 +540,62 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def measure(db: Database, env: dict[str, str], path: Path, stats: Stats, workdir: Path) -> Result:
+def measure(db: Database, env: dict[str, str], path: Path, stats: Stats, workdir: Path, *, floor: bool) -> Result:
     result = Result(database=db.name, rows=stats.rows, code=code_fingerprint(), expected=stats.expected())
     count, seconds = db.baseline(path)
     assert count == stats.rows, (count, stats.rows)
     result.baseline_seconds = seconds
     result.baseline_rows_per_s = count / seconds
     slug = f"bench-{stats.rows}"
+    if floor:
+        create_organization(env, f"{slug}-floor")
+        count, seconds = db.schema_floor(path, f"{slug}-floor")
+        result.floor_seconds = seconds
+        result.floor_rows_per_s = count / seconds
     create_organization(env, slug)
     process = run_measured([sys.executable, "manage.py", "import_people", str(path), "--org", slug], env, workdir)
     result.import_seconds = process.seconds
     result.import_rows_per_s = stats.rows / process.seconds
     result.ratio = result.import_rows_per_s / result.baseline_rows_per_s
+    if result.floor_rows_per_s:
+        result.ratio_to_floor = result.import_rows_per_s / result.floor_rows_per_s
     result.peak_mib = process.peak_mib
     result.database_counts = database_counts(db, slug)
     check(result, stats, process)
     return result
+
+
+def run_scans(env: dict[str, str], workdir: Path, *, size: int) -> dict[str, Any]:
+    """bench/scans.py on the people the import of ``size`` rows left, topped up to ``size``
+    people: the duplicate scan and segment counts with their same-run baselines."""
+    cmd = [sys.executable, str(ROOT / "bench" / "scans.py"), "--org", f"bench-{size}", "--people", str(size)]
+    process = run_measured(cmd, env, workdir)
+    lines = process.stdout.strip().splitlines()
+    try:
+        report: dict[str, Any] = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"problem": f"scans exited with {process.returncode}: {process.stderr.strip()[-800:]}"}
+    report["process_seconds"] = process.seconds
+    report["peak_mib"] = process.peak_mib
+    return report
+
+
+def scan_lines(database: str, scans: dict[str, Any]) -> str:
+    if "problem" in scans:
+        return f"! {database} scans: {scans['problem']}"
+    lines = [
+        f"{database}: {scans['people']:,} people ({scans['topped_up']:,} added to the import's); "
+        f"duplicate scan {scans['duplicate_scan_seconds']:.1f} s, {scans['duplicate_pairs_new']:,} pairs "
+        f"(sequential read {scans['read_baseline_seconds']:.2f} s, ratio {scans['duplicate_scan_ratio_to_read']:.1f}); "
+        f"peak {scans['peak_mib']:.0f} MiB",
+        f"{database}: bare count {scans['count_baseline_seconds'] * 1000:.0f} ms; segment counts:",
+    ]
+    for name, segment in scans["segments"].items():
+        lines.append(
+            f"    {name:<32} {segment['seconds'] * 1000:>7.0f} ms  "
+            f"({segment['ratio_to_bare_count']:.2f} x the bare count, {segment['count']:,} people)"
+        )
+    return "\n".join(lines)
 
 
 # --- Reporting --------------------------------------------------------------------------------
@@ -494,7 +628,7 @@ def machine() -> dict[str, Any]:
 def table(results: list[Result], startup: dict[str, Process]) -> str:
     head = (
         f"{'database':<11} {'rows':>9} {'baseline/s':>11} {'import/s':>9} {'ratio':>6} {'import s':>9} "
-        f"{'peak MiB':>9}  created/updated/skipped/rejected"
+        f"{'peak MiB':>9} {'floor/s':>8} {'vs floor':>8}  created/updated/skipped/rejected"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -502,7 +636,8 @@ def table(results: list[Result], startup: dict[str, Process]) -> str:
         counts = "/".join(str(s.get(k, "?")) for k in ("created", "updated", "skipped", "rejected"))
         lines.append(
             f"{r.database:<11} {r.rows:>9,} {r.baseline_rows_per_s:>11,.0f} {r.import_rows_per_s:>9,.0f} "
-            f"{r.ratio:>6.3f} {r.import_seconds:>9.1f} {r.peak_mib:>9.0f}  {counts}"
+            f"{r.ratio:>6.3f} {r.import_seconds:>9.1f} {r.peak_mib:>9.0f} {r.floor_rows_per_s:>8,.0f} "
+            f"{r.ratio_to_floor:>8.3f}  {counts}"
         )
     for name, p in startup.items():
         lines.append(f"({name}: starting Django alone takes {p.seconds:.1f} s and {p.peak_mib:.0f} MiB)")
@@ -584,6 +719,8 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="ROWS", help="only profile one import of ROWS rows")
     parser.add_argument("--top", type=int, default=10, help="functions shown by --profile")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (files, SQLite database)")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the same-schema baseline")
+    parser.add_argument("--no-scans", action="store_true", help="leave out the duplicate scan and segment counts")
     args = parser.parse_args()
     args.databases = [n.strip() for n in args.databases.split(",") if n.strip()]
     results_dir = ROOT / "var" / "bench"
@@ -628,18 +765,25 @@ def run_all(args: argparse.Namespace, workdir: Path, report: dict[str, Any]) -> 
         startup[db.name] = run_measured([sys.executable, "manage.py", "shell", "-c", "pass"], env, workdir)
         for size in sizes:
             path, stats = files[size]
-            result = measure(db, env, path, stats, workdir)
+            result = measure(db, env, path, stats, workdir, floor=not args.no_floor)
             results.append(result)
             print(
                 f"{db.name} {size:,} rows: baseline {result.baseline_rows_per_s:,.0f}/s, import "
                 f"{result.import_rows_per_s:,.0f}/s ({result.import_seconds:.1f} s, ratio {result.ratio:.3f}), "
-                f"peak {result.peak_mib:.0f} MiB{'; ' + '; '.join(result.problems) if result.problems else ''}",
+                f"peak {result.peak_mib:.0f} MiB; same-schema floor {result.floor_rows_per_s:,.0f}/s "
+                f"(ratio {result.ratio_to_floor:.3f}){'; ' + '; '.join(result.problems) if result.problems else ''}",
                 flush=True,
             )
         report["results"] = [asdict(r) for r in results]
+        if not args.no_scans:
+            scans = run_scans(env, workdir, size=max(sizes))
+            report.setdefault("scans", {})[db.name] = scans
+            print(scan_lines(db.name, scans), flush=True)
     report["startup"] = {name: {"seconds": p.seconds, "peak_mib": p.peak_mib} for name, p in startup.items()}
     report["results"] = [asdict(r) for r in results]
     report["load_average_at_end"] = os.getloadavg()
+    for name, scans in report.get("scans", {}).items():
+        print(scan_lines(name, scans))
     if len({r.code for r in results} | {code_fingerprint()}) > 1:
         report["warning"] = "The application's source changed during the run: results are not comparable."
     print()

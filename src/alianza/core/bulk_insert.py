@@ -17,10 +17,26 @@ Rules, because no model code runs:
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
+from psycopg.types.json import Json, Jsonb
+
+
+def _copy_text(value: Any) -> Any:
+    """A value that is the same for every row, as the text COPY reads, so that it is converted
+    once and not once per row (a UUID, a timestamp, a JSON default)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Json | Jsonb):
+        return (value.dumps or json.dumps)(value.obj)
+    return value
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -60,10 +76,13 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     *,
     constants: Mapping[str, Any] | None = None,
+    skip_conflicts: bool = False,
 ) -> int:
     """Insert ``rows`` (tuples of database values for ``columns``, attnames) into ``model``'s
     table; ``constants`` and the fields' defaults fill the other columns. Returns the number of
-    rows written."""
+    rows written. With ``skip_conflicts``, a row that would break a unique constraint is left
+    out (``ON CONFLICT DO NOTHING``; on PostgreSQL through a COPY into a temporary table) and
+    is not counted."""
     # Materialised before the COPY starts: code that computes a row (encryption may read the
     # key store, which may query) must not run while the connection is in COPY mode.
     rows = list(rows)
@@ -83,11 +102,24 @@ def insert_rows(
     column_list = ", ".join(quote(f.column) for f in [*given, *others])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+            fixed = tuple(_copy_text(value) for value in fixed)
+            target = quote(f"bulk_{model._meta.db_table}") if skip_conflicts else table
+            if skip_conflicts:
+                cursor.execute(f"CREATE TEMPORARY TABLE {target} AS SELECT {column_list} FROM {table} WITH NO DATA")  # noqa: S608
+            with cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row((*row, *fixed))
-        else:
-            placeholders = ", ".join(["%s"] * (len(given) + len(others)))
-            sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608 — names from the model, quoted
-            cursor.executemany(sql, [(*row, *fixed) for row in rows])
-    return len(rows)
+            if not skip_conflicts:
+                return len(rows)
+            try:
+                cursor.execute(
+                    f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {target} ON CONFLICT DO NOTHING"  # noqa: S608
+                )
+                return cursor.rowcount
+            finally:
+                cursor.execute(f"DROP TABLE {target}")
+        placeholders = ", ".join(["%s"] * (len(given) + len(others)))
+        conflicts = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}){conflicts}"  # noqa: S608 — names from the model, quoted
+        cursor.executemany(sql, [(*row, *fixed) for row in rows])
+        return cursor.rowcount if skip_conflicts else len(rows)

@@ -42,7 +42,7 @@ from alianza.core.bulk_insert import allocate_ids, insert_rows
 from alianza.core.crypto import EncryptedTextField, org_secrets_ensure
 from alianza.core.models import Organization, User
 
-from .contact import DEFAULT_REGION, phone_e164_fast
+from .contact import _US_SHAPE, DEFAULT_REGION, phone_e164_fast
 from .custom_fields import custom_fields_of, custom_values_clean
 from .duplicates import pair_record
 from .models import CustomField, ImportColumnChoice, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone, Tag
@@ -291,11 +291,24 @@ def _email(raw: str) -> str | None:
     return email
 
 
+_PREFIX_VALID: dict[str, bool] = {}
+
+
 def _phone(raw: str) -> str | None:
     # phonenumbers is the authority; phone_e164_fast answers only for US numbers it is sure of.
-    fast = phone_e164_fast(raw)
-    if fast is not None:
-        return fast
+    # Whether a plain US number is valid depends only on its area code and exchange (every US
+    # pattern of phonenumbers ends in four free digits; a test checks this against the
+    # metadata), so the answer is remembered per those six digits.
+    shape = _US_SHAPE.match(raw) if DEFAULT_REGION == "US" else None
+    if shape is not None:
+        national = "".join(shape.groups())
+        valid = _PREFIX_VALID.get(national[:6])
+        if valid is None:
+            if len(_PREFIX_VALID) > 200_000:  # at most 800,000 prefixes exist; keep it small
+                _PREFIX_VALID.clear()
+            valid = _PREFIX_VALID[national[:6]] = phone_e164_fast(national) is not None
+        if valid:
+            return "+1" + national
     try:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -376,67 +389,128 @@ class Row:
 @dataclass(frozen=True)
 class RowContext:
     """What checking a row needs to know, loaded once per import: language names and the
-    organization's custom fields (key → definition)."""
+    organization's custom fields (key → definition). It also remembers, for the length of one
+    import, answers that repeat across rows (a mapping's column plan, how a language or a tag
+    list was written): files repeat these a lot, and each costs more to work out than to look up."""
 
     languages: dict[str, str]
     custom: dict[str, CustomField]
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, organization: Organization) -> RowContext:
         return cls(languages=_language_index(), custom={f.key: f for f in custom_fields_of(organization)})
 
+    def plan(self, mapping: dict[str, str]) -> _Plan:
+        known = self.memo.get(("plan", id(mapping)))
+        if known is not None and known[0] is mapping and known[1] == mapping:
+            return known[2]  # type: ignore[no-any-return]
+        plan = _Plan.of(mapping)
+        self.memo[("plan", id(mapping))] = (mapping, dict(mapping), plan)
+        return plan
+
+    def language(self, text: str) -> str | None:
+        """The language code of what someone wrote, or None if it is not one we know."""
+        cache = self._cache("language")
+        if text not in cache:
+            key = _language_key(text)
+            # Regional variants count as their language: es-MX, pt_BR, en-US.
+            cache[text] = (self.languages.get(key) or self.languages.get(key.split(" ")[0])) if key else None
+        return cache[text]
+
+    def tags(self, text: str) -> list[str]:
+        cache = self._cache("tags")
+        tags = cache.get(text)
+        if tags is None:
+            tags = cache[text] = [t.strip()[:80] for t in text.split(",") if t.strip()]
+        return list(tags)
+
+    def _cache(self, name: str) -> dict[str, Any]:
+        cache: dict[str, Any] | None = self.memo.get(name)
+        if cache is None or len(cache) > MEMO_LIMIT:  # bounded: a file of all-different values
+            cache = self.memo[name] = {}
+        return cache
+
+
+MEMO_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A mapping compiled for checking rows: (column index, field) pairs, with the custom
+    fields apart, and the length limit of each person field."""
+
+    columns: tuple[tuple[int, str], ...]
+    custom: tuple[tuple[int, str], ...]
+    limits: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, mapping: dict[str, str]) -> _Plan:
+        columns = tuple((int(i), f) for i, f in mapping.items() if not f.startswith(CUSTOM))
+        custom = tuple((int(i), f.removeprefix(CUSTOM)) for i, f in mapping.items() if f.startswith(CUSTOM))
+        fields = {f for _i, f in columns}
+        if "full_name" in fields:  # it fills these two
+            fields |= {"given_name", "family_name"}
+        limits = tuple((f, FIELD_LIMITS[f]) for f in sorted(fields) if f in FIELD_LIMITS)
+        return cls(columns=columns, custom=custom, limits=limits)
+
+
+_EMPTY: dict[str, Any] = {}
+
 
 def row_validate(number: int, cells: list[str], mapping: dict[str, str], context: RowContext) -> Row | str:
     """A clean ``Row``, or the reason (translated) the row is rejected."""
-    raw = {f: cells[int(i)] if int(i) < len(cells) else "" for i, f in mapping.items()}
+    plan = context.plan(mapping)
+    width = len(cells)
+    raw = {f: cells[i] if i < width else "" for i, f in plan.columns}
     row = Row(number=number)
-    custom_raw = {f.removeprefix(CUSTOM): raw.pop(f) for f in list(raw) if f.startswith(CUSTOM)}
-    if custom_raw:
+    if plan.custom:
+        custom_raw = {key: cells[i] if i < width else "" for i, key in plan.custom}
         values, errors = custom_values_clean(raw=custom_raw, definitions=context.custom)
         if errors:
             return " ".join(errors)
         row.custom = {key: value for key, value in values.items() if value is not None}
-    languages = context.languages
-    if raw.get("full_name"):
-        first, _sep, last = raw.pop("full_name").rpartition(" ")
-        raw.setdefault("given_name", first or last)
-        raw.setdefault("family_name", last if first else "")
-        if not raw["given_name"] or raw["given_name"] == raw.get("family_name"):
-            raw["family_name"] = "" if not first else raw["family_name"]
-    raw.pop("full_name", None)
-    if raw.get("email"):
-        email = _email(raw["email"])
+    if "full_name" in raw:
+        full = raw.pop("full_name")
+        if full:
+            first, _sep, last = full.rpartition(" ")
+            raw.setdefault("given_name", first or last)
+            raw.setdefault("family_name", last if first else "")
+            if not raw["given_name"] or raw["given_name"] == raw.get("family_name"):
+                raw["family_name"] = "" if not first else raw["family_name"]
+    email_raw = raw.pop("email", "")
+    if email_raw:
+        email = _email(email_raw)
         if email is None:
-            return _("“%(value)s” is not a valid e-mail address.") % {"value": raw["email"][:100]}
+            return _("“%(value)s” is not a valid e-mail address.") % {"value": email_raw[:100]}
         if len(email) > EMAIL_MAX:
             return _("The e-mail address is longer than %(limit)s characters.") % {"limit": EMAIL_MAX}
         row.email = email
-    if raw.get("phone"):
-        phone = _phone(raw["phone"])
+    phone_raw = raw.pop("phone", "")
+    if phone_raw:
+        phone = _phone(phone_raw)
         if phone is None:
-            return _("“%(value)s” is not a valid phone number.") % {"value": raw["phone"][:100]}
+            return _("“%(value)s” is not a valid phone number.") % {"value": phone_raw[:100]}
         row.phone = phone
     if not (row.email or row.phone):
         return _("No e-mail address or phone number.")
-    language = raw.get("preferred_language", "")
+    language = raw.get("preferred_language")
     if language:
-        key = _language_key(language)
-        # Regional variants count as their language: es-MX, pt_BR, en-US.
-        code = languages.get(key) or languages.get(key.split(" ")[0]) if key else None
+        code = context.language(language)
         if code is None:
             return _("“%(value)s” is not a language we know.") % {"value": language[:50]}
         raw["preferred_language"] = code
-    row.tags = [t.strip()[:80] for t in raw.pop("tags", "").split(",") if t.strip()]
-    for name, value in raw.items():
-        if name in ("email", "phone"):
-            continue
-        limit = FIELD_LIMITS.get(name)
-        if limit is not None and len(value) > limit:
+    tags = raw.pop("tags", "")
+    if tags:
+        row.tags = context.tags(tags)
+    for name, limit in plan.limits:
+        value = raw.get(name)
+        if value is not None and len(value) > limit:
             return _("The %(field)s is longer than %(limit)s characters.") % {
                 "field": FIELDS[name],
                 "limit": limit,
             }
-        row.values[name] = value
+    row.values = raw
     return row
 
 
@@ -635,12 +709,13 @@ def _checked_batches(job: ImportJob, path: Path, *, skip: int, context: RowConte
 
 def _check(job: ImportJob, batch: list[tuple[int, list[str]]], context: RowContext) -> _Checked:
     checked = _Checked(size=len(batch), rows=[], rejections=[])
+    org_id = str(job.organization_id)
     for number, cells in batch:
         result = row_validate(number, cells, job.mapping, context)
         if isinstance(result, str):
             checked.rejections.append(_rejection(job, number, cells, result))
         else:
-            result.person_values = _person_values(job_org=job.organization, row=result)
+            result.person_values = _person_values(org_id=org_id, row=result)
             checked.rows.append((result, cells))
     return checked
 
@@ -649,15 +724,16 @@ _BLANK = {f.name: f.get_default() for f in Person._meta.concrete_fields}
 _NOTES = Person._meta.get_field("notes")
 
 
-def _person_values(*, job_org: Organization, row: Row) -> tuple[Any, ...]:
+def _person_values(*, org_id: str, row: Row) -> tuple[Any, ...]:
     """The row's values for ``PERSON_COLUMNS`` as the database stores them (defaults for empty
     cells, notes encrypted). Built in the reader thread, off the writer's path."""
     assert isinstance(_NOTES, EncryptedTextField)
-    values = row.values
+    get = row.values.get
+    notes = get("notes")
     return (
-        *(values.get(name) or _BLANK[name] for name in PERSON_COLUMNS[:-2]),
-        json.dumps(row.custom),  # JSON text: what COPY and SQLite both take for a JSON column
-        str(_NOTES.seal(values.get("notes", ""), org_id=str(job_org.pk))),
+        *[get(name) or blank for name, blank in _PLAIN_BLANKS],
+        json.dumps(row.custom) if row.custom else "{}",  # JSON text: what COPY and SQLite both take
+        str(_NOTES.seal(notes, org_id=org_id)) if notes else "",
     )
 
 
@@ -724,6 +800,7 @@ Owner = int | _NewPerson  # a person in the database (id), or one this batch cre
 # The person columns an import writes (custom fields and notes last); every other column gets
 # its default.
 PERSON_COLUMNS = [name for name in FIELDS if name in FIELD_LIMITS] + ["custom", "notes"]
+_PLAIN_BLANKS = [(name, _BLANK[name]) for name in PERSON_COLUMNS[:-2]]
 
 
 def _import_batch(job: ImportJob, checked: _Checked) -> None:
@@ -825,7 +902,7 @@ def _write_new_people(organization: Organization, new: list[_NewPerson]) -> None
         Person,
         ["id", *PERSON_COLUMNS],
         (
-            (person.pk, *(person.row.person_values or _person_values(job_org=organization, row=person.row)))
+            (person.pk, *(person.row.person_values or _person_values(org_id=str(organization.pk), row=person.row)))
             for person in new
         ),
         constants={"organization_id": organization.pk, "created_at": now, "updated_at": now},

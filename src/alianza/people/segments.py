@@ -388,6 +388,20 @@ def current_consent(channel: str) -> Subquery:
     return Subquery(latest)
 
 
+def consents_now(channel: str) -> Exists:
+    """Whether the person (the outer row) agrees to ``channel`` now: their latest ConsentRecord
+    for it, in ``current_consent``'s order, grants it. The same answer as
+    ``current_consent(channel) == True``, written as EXISTS … NOT EXISTS so that the database
+    can join (a semi- and an anti-join) instead of running a subquery for every person: on a
+    million people the difference is seconds."""
+    newer = ConsentRecord.objects.filter(person_id=OuterRef("person_id"), channel=channel).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    return Exists(
+        ConsentRecord.objects.filter(person_id=OuterRef("pk"), channel=channel, granted=True).filter(~Exists(newer))
+    )
+
+
 def with_consent(people: QuerySet[Person]) -> QuerySet[Person]:
     """Annotate ``consent_<channel>`` (True, False or None) for every channel."""
     return people.annotate(**{f"consent_{channel}": current_consent(channel) for channel in Channel.values})
@@ -412,11 +426,10 @@ def people_matching(filters: SegmentFilters, *, organization: Organization) -> Q
         if filters.zip_prefix:
             people = people.filter(zip_code__startswith=filters.zip_prefix)
         if filters.consent:
-            people = people.alias(**{f"consent_now_{c}": current_consent(c) for c in filters.consent})
-            wanted = [Q(**{f"consent_now_{c}": True}) for c in filters.consent]
-            combined = wanted[0]
-            for q in wanted[1:]:
-                combined = (combined & q) if filters.consent_match == ALL else (combined | q)
+            wanted = [consents_now(c) for c in filters.consent]
+            combined = Q(wanted[0])
+            for consent in wanted[1:]:
+                combined = (combined & Q(consent)) if filters.consent_match == ALL else (combined | Q(consent))
             people = people.filter(combined)
         if filters.added_within_days is not None:
             people = people.filter(created_at__gte=timezone.now() - timedelta(days=filters.added_within_days))

@@ -37,3 +37,16 @@ def test_no_rows_writes_nothing(org_a):
     assert insert_rows(Tag, ["name"], []) == 0
     with transaction.atomic():
         assert allocate_ids(Tag, 0) == []
+
+
+def test_conflicting_rows_can_be_skipped_and_are_not_counted(org_a):
+    with transaction.atomic():
+        assert insert_rows(Tag, ["name"], [("a",), ("b",)], constants={"organization_id": org_a.pk}) == 2
+        written = insert_rows(
+            Tag, ["name"], [("b",), ("c",), ("a",)], constants={"organization_id": org_a.pk}, skip_conflicts=True
+        )
+        assert written == 1
+        # twice in one transaction (the temporary table is gone after each call)
+        assert insert_rows(Tag, ["name"], [("d",)], constants={"organization_id": org_a.pk}, skip_conflicts=True) == 1
+    with scope(organization=org_a):
+        assert sorted(Tag.objects.values_list("name", flat=True)) == ["a", "b", "c", "d"]

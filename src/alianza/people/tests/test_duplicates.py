@@ -160,3 +160,28 @@ def test_a_dismissed_pair_cannot_be_merged(login, member, org_a, pair):
     assert response.status_code == 302
     with scope(organization=org_a):
         assert Person.objects.count() == 2
+
+
+def test_many_people_with_one_name_pair_up_once_each_and_a_second_scan_adds_nothing(org_a, owner):
+    """Identical names are grouped, not compared one by one: every pair is still found once."""
+    for _n in range(5):
+        make_person(org_a, given_name="Ana", family_name="Soto", zip_code="78701")
+    make_person(org_a, given_name="Soto", family_name="Ána", zip_code="78701")  # same words, other order
+    make_person(org_a, given_name="Anna", family_name="Soto", zip_code="78701")  # similar (score 94)
+    assert duplicates_scan(organization=org_a, actor=owner) == 21  # 7 people: 7 * 6 / 2 pairs
+    with scope(organization=org_a):
+        scores = sorted(DuplicatePair.objects.values_list("score", flat=True))
+        reasons = DuplicatePair.objects.filter(score=100).first().reasons
+    assert scores == [94] * 6 + [100] * 15
+    assert reasons == ["similar name (100)", "same ZIP code"]
+    assert duplicates_scan(organization=org_a, actor=owner) == 0
+
+
+def test_the_scan_scores_as_the_token_sort_ratio(org_a, owner):
+    from rapidfuzz import fuzz
+
+    make_person(org_a, given_name="José Luis", family_name="Pérez García", zip_code="78701")
+    make_person(org_a, given_name="Jose", family_name="Garcia Perez", city="x", zip_code="78701")
+    expected = round(fuzz.token_sort_ratio(name_key("José Luis", "Pérez García"), name_key("Jose", "Garcia Perez")))
+    found = duplicates_scan(organization=org_a, actor=owner)
+    assert found == (1 if expected >= 88 else 0)

@@ -365,6 +365,11 @@ def test_unused_uploads_are_deleted_after_a_day(org_a, owner):
         ("한국어", "ko"),
         ("Tiếng Việt", "vi"),
         ("Kreyòl", "ht"),
+        ("Kreyòl ayisyen", "ht"),
+        ("Español", "es"),
+        ("ESPAÑOL", "es"),
+        ("Español".replace("ñ", "n\u0303"), "es"),  # decomposed, as some phones write it
+        ("العربيّة", "ar"),  # with a shadda
     ],
 )
 def test_languages_as_people_write_them(org_a, owner, value, code):
@@ -566,3 +571,27 @@ def test_a_column_cannot_be_mapped_to_another_organizations_custom_field(org_a, 
     assert job.mapping == {"0": "email"}
     with scope(organization=org_a), pytest.raises(ImportFileError, match="Choose fields from the list"):
         import_job_start(job=job, actor=owner, mapping={"0": "email", "1": "custom:hours"}, enqueue=False)
+
+
+def test_us_phone_validity_depends_only_on_area_code_and_exchange():
+    """The importer remembers a US number's validity per its first six digits: true only if
+    every pattern of phonenumbers' US metadata leaves the last four digits free. Checked
+    against the library for many prefixes and endings."""
+    import random
+
+    import phonenumbers
+
+    from alianza.people import importing
+
+    rng = random.Random(7)  # noqa: S311 — sample prefixes, nothing secret
+    importing._PREFIX_VALID.clear()
+    for _n in range(3000):
+        prefix = f"{rng.randint(200, 999)}{rng.randint(0, 999):03d}"
+        for ending in ("0000", "9999", f"{rng.randint(0, 9999):04d}"):
+            number = phonenumbers.parse(prefix + ending, "US")
+            expected = (
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if phonenumbers.is_valid_number(number)
+                else None
+            )
+            assert importing._phone(f"({prefix[:3]}) {prefix[3:]}-{ending}") == expected, prefix + ending

@@ -335,3 +335,29 @@ def test_roles_outsiders_and_methods(login, readonly_member, outsider, member, o
     assert organizer.post("/staff/org-a/people/segments/count/").status_code == 405
     assert organizer.post(f"/staff/org-a/people/segments/{segment.pk}/").status_code == 405
     assert organizer.get(f"/staff/org-a/people/segments/{segment.pk}/delete/").status_code == 405
+
+
+def test_the_consent_filter_agrees_with_the_latest_answer_even_at_the_same_moment(org_a):
+    """The consent filter is a join (fast at a million people); it must give the answer of
+    ``current_consent``: the latest record, and for records of the same moment the later one."""
+    from alianza.people.segments import with_consent
+
+    moment = timezone.now() - timedelta(days=1)
+    people = {}
+    for name, answers in {"Yes then no": [True, False], "No then yes": [False, True], "Yes": [True]}.items():
+        person = people[name] = make_person(org_a, given_name=name)
+        with scopes_disabled():
+            for granted in answers:
+                ConsentRecord.objects.create(
+                    organization=org_a, person=person, channel="sms", granted=granted, source="t", recorded_at=moment
+                )
+    make_person(org_a, given_name="Never asked")
+    filters = SegmentFilters(consent=("sms",))
+    with scope(organization=org_a):
+        found = sorted(people_matching(filters, organization=org_a).values_list("given_name", flat=True))
+        by_subquery = sorted(
+            with_consent(people_matching(SegmentFilters(), organization=org_a))
+            .filter(consent_sms=True)
+            .values_list("given_name", flat=True)
+        )
+    assert found == by_subquery == ["No then yes", "Yes"]
