@@ -15,11 +15,15 @@ class ActionsConfig(AppConfig):
         from alianza.core.navigation import NavItem, register
         from alianza.people import activity, timeline
 
-        from . import permissions  # noqa: F401 — registers the actions permissions
+        from . import (
+            page_cache,
+            permissions,  # noqa: F401 — registers the actions permissions
+        )
         from .demo import demo_actions
         from .history import ACTIVITY_KINDS, rsvp_timeline
         from .tasks import send_event_reminders
 
+        page_cache.connect_signals()  # the cached public event page is dropped when its data changes
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
         register(
             NavItem(

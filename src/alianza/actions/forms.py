@@ -179,7 +179,12 @@ class RSVPForm(HoneypotForm):
         shift_field = self.fields["shift"]
         assert isinstance(shift_field, forms.ModelChoiceField)
         if shifts:
-            shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])
+            shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])  # checks what is sent
+            # Offered from the shifts already read, so showing the form costs no second query.
+            shift_field.choices = [
+                ("", shift_field.empty_label),
+                *((s.pk, shift_field.label_from_instance(s)) for s in shifts),
+            ]
         else:
             del self.fields["shift"]
         if conduct is None:
