@@ -511,7 +511,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/page measurements")
     parser.add_argument("--burst", type=int, default=0, help="RSVP submissions (default 2,000; --full 10,000)")
     parser.add_argument("--burst-concurrency", type=int, default=32)
-    parser.add_argument("--burst-seconds", type=float, default=0, help="at most (default 120; --full 300)")
+    parser.add_argument("--burst-seconds", type=float, default=0, help="at most (default 120; --full 900)")
     parser.add_argument(
         "--conn-max-age",
         type=int,
@@ -522,7 +522,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database and the work directory")
     args = parser.parse_args()
     args.burst = args.burst or (10_000 if args.full else 2_000)
-    args.burst_seconds = args.burst_seconds or (300 if args.full else 120)
+    args.burst_seconds = args.burst_seconds or (900 if args.full else 120)
 
     db = Postgres(args.pg_url)
     try:
@@ -560,10 +560,14 @@ def main() -> None:
         report["database"] = db.describe()
         report["event_page"] = {
             "queries": setup["page_queries"],
+            "queries_when_cached": setup["page_queries_cached"],
             "query_sql": setup["page_query_sql"],
             "bytes": setup["page_bytes"],
         }
-        print(f"Event page: {setup['page_queries']} queries, {setup['page_bytes']} bytes")
+        print(
+            f"Event page: {setup['page_queries']} queries ({setup['page_queries_cached']} when cached), "
+            f"{setup['page_bytes']} bytes"
+        )
         server_env = dict(env)
         if args.conn_max_age:
             server_env["DATABASE_URL"] = f"{args.pg_url}?conn_max_age={args.conn_max_age}"

@@ -21,6 +21,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench_settings")
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -97,11 +98,14 @@ def main() -> None:
     page = make_event(hub, title="Rally for drivers licenses for all", capacity=200, shift_capacity=5)
     burst = make_event(hub, title="Burst rally", capacity=args.burst_capacity, shift_capacity=args.shift_capacity)
 
-    # The queries of one anonymous visit (the second: the first fills per-process caches).
-    client = Client()
-    client.get(page.get_public_url())
+    # The queries of one anonymous visit when the page is not cached, and when it is (after a
+    # first visit that fills the per-process caches).
+    Client().get(page.get_public_url())
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(page.get_public_url())
+        response = Client().get(page.get_public_url())
+    with CaptureQueriesContext(connection) as cached_queries:
+        Client().get(page.get_public_url())
     print(
         json.dumps(
             {
@@ -118,6 +122,7 @@ def main() -> None:
                 "address": ADDRESS,
                 "page_status": response.status_code,
                 "page_queries": len(queries.captured_queries),
+                "page_queries_cached": len(cached_queries.captured_queries),
                 "page_query_sql": [q["sql"][:200] for q in queries.captured_queries],
                 "page_bytes": len(response.content),
             }

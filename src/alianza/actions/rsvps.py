@@ -101,6 +101,9 @@ def rsvp_submit(
             )
         except IntakeError as exc:
             raise RSVPError(str(exc)) from None
+        # Read before the event's row is locked: the lock serialises every RSVP to this event,
+        # so the less happens while it is held, the more RSVPs a minute the event takes.
+        message_email = person_email(person, preferred=email)
         event = Event.objects.select_for_update().get(pk=event.pk)
         if not event.is_open_for_rsvp:
             raise RSVPError(_("This event is not taking RSVPs."))
@@ -121,7 +124,7 @@ def rsvp_submit(
         rsvp.shift = shift
         rsvp.source = RSVP.Source.FORM
         rsvp.language = language
-        rsvp.email = person_email(person, preferred=email)
+        rsvp.email = message_email
         rsvp.conduct_version = conduct if required_conduct is not None else None
         rsvp.conduct_accepted_at = now if required_conduct is not None else None
         rsvp.created_at = now
