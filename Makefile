@@ -66,8 +66,7 @@ test: $(STAMP) compilemessages lint typecheck
 	$(BIN)/pytest
 
 # Import benchmark (docs/performance.md): 10k and 100k rows on SQLite and PostgreSQL (if it
-# answers); `$(PY) bench/run.py --full` adds 1M rows. Then the events benchmark (public event page vs a
-# bare view, a burst of 2,000 RSVPs; `$(PY) bench/events.py --full`: 10,000). Results in var/bench/.
+# answers); `$(PY) bench/run.py --full` adds 1M rows. Results in var/bench/.
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/events.py
