@@ -74,7 +74,7 @@ def _open_shifts(event: Event) -> list[Shift]:
         shifts = Shift.objects.filter(event=event).annotate(
             confirmed=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED))
         )
-        open_shifts = [s for s in shifts if s.confirmed < s.capacity]  # type: ignore[attr-defined]
+        open_shifts: list[Shift] = [s for s in shifts if s.confirmed < s.capacity]  # type: ignore[attr-defined]
     for shift in open_shifts:
         shift.event = event  # a shift's label shows its times in the event's zone: no query per shift
     return open_shifts
