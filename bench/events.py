@@ -518,6 +518,12 @@ def main() -> None:
         default=0,
         help="seconds the web workers keep a database connection (DATABASE_URL's conn_max_age; default 0, as shipped)",
     )
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_EVENTS_CACHE_URL", "locmemcache://alianza-bench"),
+        help="CACHE_URL of the web workers (default: the local-memory cache, as shipped; with several "
+        "workers production uses Redis, e.g. redis://127.0.0.1:6379/4)",
+    )
     parser.add_argument("--skip-burst", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database and the work directory")
     args = parser.parse_args()
@@ -550,6 +556,7 @@ def main() -> None:
     try:
         db.recreate()
         env = bench_env(workdir, args.pg_url)
+        env["CACHE_URL"] = args.cache_url
         print(f"Migrating {db.dbname} ...")
         run(env, "manage.py", "migrate", "--no-input", "-v", "0")
         run(env, "manage.py", "collectstatic", "--no-input", "-v", "0")
