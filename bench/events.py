@@ -346,11 +346,12 @@ class Submission:
 
 def submissions(count: int, shift_ids: list[int]) -> list[Submission]:
     """``count`` form submissions by distinct people; every 100th person sends the form twice in
-    a row (a double click: it must not count twice), every 25th asks for a shift."""
+    a row (a double click: it must not count twice), every 10th asks for a shift (more than the
+    shifts hold before the event is full, so some are refused: a full shift is no longer offered)."""
     out: list[Submission] = []
     person = 0
     while len(out) < count:
-        shift = shift_ids[(person // 25) % len(shift_ids)] if shift_ids and person % 25 == 0 else None
+        shift = shift_ids[(person // 10) % len(shift_ids)] if shift_ids and person % 10 == 0 else None
         sub = Submission(email=f"burst-{person:06d}@bench.example.org", shift=shift)
         out.append(sub)
         if person % 100 == 1 and len(out) < count:
@@ -527,6 +528,10 @@ def main() -> None:
     parser.add_argument("--skip-burst", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database and the work directory")
     args = parser.parse_args()
+    # Stopped by Ctrl-C or SIGTERM (also when started in the background, where SIGINT may be
+    # ignored): the finally below still stops gunicorn and drops the database.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     args.burst = args.burst or (10_000 if args.full else 2_000)
     args.burst_seconds = args.burst_seconds or (900 if args.full else 120)
 
