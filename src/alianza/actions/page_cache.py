@@ -25,6 +25,7 @@ A hit costs one cache round trip (``get_many``) and no database query.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from typing import Any
 
@@ -46,6 +47,8 @@ SHARED_SECONDS = 300
 PROCESS_LOCAL_SECONDS = 5
 PREFIX = "alianza:actions:event-page"
 ALL_EVENTS = f"{PREFIX}:all"
+
+logger = logging.getLogger(__name__)
 
 
 def _token_digest(token: str) -> str:
@@ -114,7 +117,11 @@ def cached_page(request: Any, slug: str, token: str) -> tuple[str | None, tuple[
     store a newly rendered page with (None when it must not be cached)."""
     if not visitor_is_public(request):
         return None, None
-    everything, event, entry, _language_code = versions(token)
+    try:
+        everything, event, entry, _language_code = versions(token)
+    except Exception:  # the cache is down: the page is rendered as if nothing were cached
+        logger.warning("The event page cache is unavailable", exc_info=True)
+        return None, None
     if (
         entry is not None
         and entry["slug"] == slug
@@ -127,7 +134,10 @@ def cached_page(request: Any, slug: str, token: str) -> tuple[str | None, tuple[
 
 def store_page(token: str, slug: str, html: str, *, page_versions: tuple[int, int], open_until: float | None) -> None:
     entry = {"slug": slug, "versions": list(page_versions), "open_until": open_until, "html": html}
-    cache.set(_page_key(token, _language()), entry, seconds())
+    try:
+        cache.set(_page_key(token, _language()), entry, seconds())
+    except Exception:  # not cached this time; the page is still served
+        logger.warning("The event page cache is unavailable", exc_info=True)
 
 
 # --- Invalidation ------------------------------------------------------------------------------
@@ -135,9 +145,12 @@ def store_page(token: str, slug: str, html: str, *, page_versions: tuple[int, in
 
 def _bump(key: str) -> None:
     try:
-        cache.incr(key)
-    except ValueError:  # not in the cache (never read, or dropped): a fresh version
-        cache.set(key, _new_version(), None)
+        try:
+            cache.incr(key)
+        except ValueError:  # not in the cache (never read, or dropped): a fresh version
+            cache.set(key, _new_version(), None)
+    except Exception:  # a cache outage must not fail the write that just committed
+        logger.warning("Could not mark the cached event page as changed", exc_info=True)
 
 
 def _after_commit(key: str) -> None:

@@ -360,3 +360,22 @@ def test_the_rate_limit_counts_the_connection_address_and_ignores_a_forged_forwa
     assert other.status_code == 302
     with scope(organization=org_a):
         assert RSVP.objects.count() == 2
+
+
+def test_the_page_and_changes_to_the_event_still_work_while_the_cache_is_down(
+    login, org_a, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    with socket.socket() as sock:  # a real Redis client, towards a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    event = make_event(org_a)
+    assert login(None).get(_page(event)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True), scope(organization=org_a):
+        event.place_name = "North Austin"
+        event.save()
+    assert "North Austin" in login(None).get(_page(event)).content.decode()
