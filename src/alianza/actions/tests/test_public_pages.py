@@ -379,3 +379,16 @@ def test_the_page_and_changes_to_the_event_still_work_while_the_cache_is_down(
         event.place_name = "North Austin"
         event.save()
     assert "North Austin" in login(None).get(_page(event)).content.decode()
+
+
+def test_a_shift_that_filled_up_after_the_page_was_opened_is_refused_not_dropped(login, org_a):
+    event = make_event(org_a)
+    shift = make_shift(event, capacity=1)
+    make_rsvp(event, shift=shift)  # the only shift is now full, so the form has no shift field
+    refused = login(None).post(_page(event), _data(shift=str(shift.pk)))
+    assert refused.status_code == 400
+    assert "That shift is full. Choose another one, or none." in refused.content.decode()
+    assert "Rosa Hernández" in refused.content.decode()  # what was typed is kept
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 1
+    assert login(None).post(_page(event), _data()).status_code == 302
