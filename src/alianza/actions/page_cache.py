@@ -30,7 +30,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -71,7 +71,8 @@ def csrf_placeholder() -> str:
 
 
 def seconds() -> int:
-    return PROCESS_LOCAL_SECONDS if isinstance(cache, LocMemCache) else SHARED_SECONDS
+    # ``cache`` is a proxy: the backend itself tells whether the cache is this process's own.
+    return PROCESS_LOCAL_SECONDS if isinstance(caches["default"], LocMemCache) else SHARED_SECONDS
 
 
 def visitor_is_public(request: Any) -> bool:

@@ -392,3 +392,13 @@ def test_a_shift_that_filled_up_after_the_page_was_opened_is_refused_not_dropped
     with scope(organization=org_a):
         assert RSVP.objects.filter(event=event).count() == 1
     assert login(None).post(_page(event), _data()).status_code == 302
+
+
+def test_pages_are_kept_seconds_in_a_cache_of_the_process_own_and_minutes_in_a_shared_one(settings):
+    from alianza.actions import page_cache
+
+    assert page_cache.seconds() == 5  # the local-memory cache of the tests, as shipped
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}
+    }
+    assert page_cache.seconds() == 300
