@@ -71,6 +71,7 @@ test: $(STAMP) compilemessages lint typecheck
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/retention.py
+	$(PY) bench/events.py
 
 vendor:
 	$(PYTHON) scripts/vendor.py

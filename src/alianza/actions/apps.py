@@ -18,6 +18,7 @@ class ActionsConfig(AppConfig):
 
         from . import (
             ladder,
+            page_cache,
             permissions,  # noqa: F401 — registers the actions permissions
             rsvps,
         )
@@ -29,6 +30,7 @@ class ActionsConfig(AppConfig):
         from .retention import register_actions_rules
         from .tasks import send_event_reminders
 
+        page_cache.connect_signals()  # the cached public event page is dropped when its data changes
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
         register(
             NavItem(

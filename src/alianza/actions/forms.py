@@ -179,9 +179,17 @@ class RSVPForm(HoneypotForm):
         shift_field = self.fields["shift"]
         assert isinstance(shift_field, forms.ModelChoiceField)
         if shifts:
-            shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])
+            shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])  # checks what is sent
+            # Offered from the shifts already read, so showing the form costs no second query.
+            shift_field.choices = [
+                ("", shift_field.empty_label),
+                *((s.pk, shift_field.label_from_instance(s)) for s in shifts),
+            ]
         else:
             del self.fields["shift"]
+        # A page opened before the last shift filled up still sends that shift: it is refused as a
+        # full shift is while others are open, never dropped silently.
+        self.shift_gone = not shifts and self.is_bound and bool(self.data.get("shift"))
         if conduct is None:
             del self.fields["accept_conduct"]
 
@@ -189,6 +197,8 @@ class RSVPForm(HoneypotForm):
         data = super().clean() or {}
         if not data.get("email") and not data.get("phone") and not {"email", "phone"} & set(self.errors):
             self.add_error("email", _("Give an e-mail address or a phone number so we can reach you."))
+        if self.shift_gone:
+            self.add_error(None, _("That shift is full. Choose another one, or none."))
         return data
 
     def consents(self) -> dict[str, bool]:

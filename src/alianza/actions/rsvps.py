@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,17 +104,27 @@ def rsvp_submit(
             )
         except IntakeError as exc:
             raise RSVPError(str(exc)) from None
+        # Read before the event's row is locked: the lock serialises every RSVP to this event,
+        # so the less happens while it is held, the more RSVPs a minute the event takes.
+        message_email = person_email(person, preferred=email)
         event = Event.objects.select_for_update().get(pk=event.pk)
         if not event.is_open_for_rsvp:
             raise RSVPError(_("This event is not taking RSVPs."))
-        rsvp = RSVP.objects.filter(event=event, person=person).first()
-        if rsvp is not None and rsvp.status != RSVP.Status.CANCELLED:
-            return rsvp  # already answered: nothing changes, and the visitor sees the same page
         if shift is not None:
             shift = Shift.objects.select_for_update().get(pk=shift.pk)
-            if _confirmed_count(event, shift=shift) >= shift.capacity:
-                raise RSVPError(_("That shift is full. Choose another one, or none."))
-        full = event.capacity is not None and _confirmed_count(event) >= event.capacity
+        # The person's earlier answer and the places taken, in one query while the lock is held.
+        confirmed = Q(status=RSVP.Status.CONFIRMED)
+        taken = RSVP.objects.filter(confirmed | Q(person=person), event=event).aggregate(
+            confirmed=Count("pk", filter=confirmed),
+            in_shift=Count("pk", filter=confirmed & Q(shift=shift)),  # read only when a shift was chosen
+            earlier=Max("pk", filter=Q(person=person)),
+        )
+        rsvp = RSVP.objects.get(pk=taken["earlier"]) if taken["earlier"] is not None else None
+        if rsvp is not None and rsvp.status != RSVP.Status.CANCELLED:
+            return rsvp  # already answered: nothing changes, and the visitor sees the same page
+        if shift is not None and taken["in_shift"] >= shift.capacity:
+            raise RSVPError(_("That shift is full. Choose another one, or none."))
+        full = event.capacity is not None and taken["confirmed"] >= event.capacity
         if full and not event.waitlist:
             raise RSVPError(_("This event is full."))
         now = timezone.now()
@@ -123,7 +134,7 @@ def rsvp_submit(
         rsvp.shift = shift
         rsvp.source = RSVP.Source.FORM
         rsvp.language = language
-        rsvp.email = person_email(person, preferred=email)
+        rsvp.email = message_email
         rsvp.conduct_version = conduct if required_conduct is not None else None
         rsvp.conduct_accepted_at = now if required_conduct is not None else None
         rsvp.created_at = now

@@ -11,9 +11,12 @@ once the RSVP is confirmed."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +28,7 @@ from alianza.network.hub import the_hub
 from alianza.network.ratelimit import rate_limit_hit
 from alianza.people.intake import IntakeError
 
+from . import page_cache
 from .conduct import conduct_changed_message, conduct_current
 from .events import EventError, event_propose
 from .forms import ProposalForm, RSVPForm, language_choices
@@ -39,17 +43,29 @@ def _organization(slug: str) -> Organization:
     return get_object_or_404(Organization.objects.filter(status=Organization.Status.ACTIVE), slug=slug)
 
 
-def _visible_event(request: HttpRequest, slug: str, token: str) -> Event:
+def _visible_event(request: HttpRequest, slug: str, token: str, *, count_confirmed: bool = False) -> Event:
     """The event behind a share link, if this visitor may see it: published (or cancelled, to
     say so); members-only events to signed-in staff of the coalition's organizations. 404 for
-    anything else, so a wrong link tells nothing."""
+    anything else, so a wrong link tells nothing. With ``count_confirmed``, the event carries
+    ``confirmed_count`` (its confirmed RSVPs), read in the same query."""
     organization = _organization(slug)
     with scope(organization=organization):
-        event = Event.objects.filter(token=token, status__in=PUBLIC_STATUSES).defer("address", "virtual_link").first()
+        events = Event.objects.filter(token=token, status__in=PUBLIC_STATUSES).defer("address", "virtual_link")
+        if count_confirmed:
+            confirmed = (
+                RSVP.objects.filter(event=OuterRef("pk"), status=RSVP.Status.CONFIRMED)
+                .order_by()
+                .values("event")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            events = events.annotate(confirmed_count=Coalesce(Subquery(confirmed), 0))
+        event = events.first()
     if event is None:
         raise Http404
     if event.visibility == Event.Visibility.MEMBERS and not memberships_for_user(request.user):
         raise Http404
+    event.organization = organization  # already read: no second query on every use
     return event
 
 
@@ -58,14 +74,25 @@ def _open_shifts(event: Event) -> list[Shift]:
         shifts = Shift.objects.filter(event=event).annotate(
             confirmed=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED))
         )
-        return [s for s in shifts if s.confirmed < s.capacity]  # type: ignore[attr-defined]
+        open_shifts: list[Shift] = [s for s in shifts if s.confirmed < s.capacity]  # type: ignore[attr-defined]
+    for shift in open_shifts:
+        shift.event = event  # a shift's label shows its times in the event's zone: no query per shift
+    return open_shifts
 
 
 def _event_page(
-    request: HttpRequest, event: Event, form: RSVPForm, *, notice: str = "", status: int = 200
+    request: HttpRequest,
+    event: Event,
+    form: RSVPForm,
+    *,
+    notice: str = "",
+    status: int = 200,
+    page_versions: tuple[int, int] | None = None,
 ) -> HttpResponse:
     with scope(organization=event.organization):
-        confirmed = RSVP.objects.filter(event=event, status=RSVP.Status.CONFIRMED).count()
+        confirmed = getattr(event, "confirmed_count", None)
+        if confirmed is None:
+            confirmed = RSVP.objects.filter(event=event, status=RSVP.Status.CONFIRMED).count()
         representatives = list(event.representatives.order_by("name"))
         # The address is read only when the event shows it to everyone.
         public_address = ""
@@ -82,7 +109,27 @@ def _event_page(
         "representatives": representatives,
         "public_address": public_address,
     }
-    return render(request, "actions/event_public.html", context, status=status)
+    cacheable = (
+        page_versions is not None
+        and status == 200
+        and not notice
+        and not form.is_bound
+        and event.visibility != Event.Visibility.MEMBERS
+    )
+    if not cacheable:
+        return render(request, "actions/event_public.html", context, status=status)
+    # Rendering is most of the page's cost: the page every member of the public sees is rendered
+    # once per language, with a placeholder where each visitor's CSRF token goes (page_cache.py).
+    placeholder = page_cache.csrf_placeholder()
+    html = render_to_string("actions/event_public.html", {**context, "csrf_token": placeholder}, request=request)
+    page_cache.store_page(
+        event.token,
+        event.organization.slug,
+        html,
+        page_versions=page_versions,  # type: ignore[arg-type]
+        open_until=event.ends_at.timestamp() if event.is_open_for_rsvp else None,
+    )
+    return HttpResponse(html.replace(placeholder, get_token(request)))
 
 
 def _rsvp_form(event: Event, data: object = None) -> RSVPForm:
@@ -98,15 +145,19 @@ def _rsvp_form(event: Event, data: object = None) -> RSVPForm:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def event_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    event = _visible_event(request, slug, token)
+    html, page_versions = page_cache.cached_page(request, slug, token)
+    if html is not None:
+        return HttpResponse(html)
+    event = _visible_event(request, slug, token, count_confirmed=request.method == "GET")
     with scope(organization=event.organization):  # the form offers and checks the event's shifts
-        return _event_public(request, event)
+        return _event_public(request, event, page_versions)
 
 
-def _event_public(request: HttpRequest, event: Event) -> HttpResponse:
+def _event_public(request: HttpRequest, event: Event, page_versions: tuple[int, int] | None = None) -> HttpResponse:
     slug, token = event.organization.slug, event.token
     if request.method == "GET" or not event.is_open_for_rsvp:
-        return _event_page(request, event, _rsvp_form(event), status=200 if request.method == "GET" else 400)
+        status = 200 if request.method == "GET" else 400
+        return _event_page(request, event, _rsvp_form(event), status=status, page_versions=page_versions)
 
     limit = getattr(settings, "ALIANZA_RSVP_RATE_LIMIT", 20)
     window = getattr(settings, "ALIANZA_RSVP_RATE_WINDOW", 600)

@@ -1,21 +1,26 @@
 """Capacity, waitlist and shift capacity stay exact when many people RSVP at the same moment:
 parallel threads, each with its own database connection, on PostgreSQL (SQLite serialises every
-write, so the race cannot happen there: these tests run on PostgreSQL only)."""
+write, so the race cannot happen there: these tests run on PostgreSQL only). The last test sends
+the public form itself, with its CSRF token, from 40 visitors at once (bench/events.py does the
+same over real HTTP with 10,000)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 from django_scopes import scope
 
 from alianza.actions.models import RSVP
 from alianza.actions.rsvps import RSVPError, rsvp_cancel, rsvp_submit
 from alianza.actions.tests.factories import make_event, make_shift
-from alianza.people.models import Person
+from alianza.core.models import AuditEvent
+from alianza.people.models import Person, PersonEmail
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL")
 
@@ -92,3 +97,50 @@ def test_parallel_rsvps_never_overbook_a_shift(org_a):
     assert (len(taken), len(refused)) == (3, 9)
     with scope(organization=org_a):
         assert RSVP.objects.filter(shift=shift, status=RSVP.Status.CONFIRMED).count() == 3
+
+
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_visitors_sending_the_public_form_at_once_fill_capacity_waitlist_and_shifts_exactly(org_a, settings):
+    settings.ALIANZA_RSVP_RATE_LIMIT = 1000  # every test client comes from the same address
+    event = make_event(org_a, capacity=10, waitlist=True)
+    shifts = [make_shift(event, capacity=3), make_shift(event, capacity=3)]
+    url = event.get_public_url()
+    visitors = []
+    for n in range(40):
+        client = Client(enforce_csrf_checks=True)  # each with its own CSRF cookie and token
+        token = CSRF_VALUE.search(client.get(url).content.decode()).group(1)
+        data = {"csrfmiddlewaretoken": token, "name": f"Persona {n}", "email": f"v{n}@example.org", "phone": "",
+                "language": "es", "website": ""}  # fmt: skip
+        if n % 2 == 0:  # half of them volunteer for a shift (6 places for 20 of them)
+            data["shift"] = str(shifts[n // 2 % 2].pk)
+        visitors.append((client, data))
+    # Five of them (without a shift) double-click: the same form twice at the same moment.
+    senders = visitors + visitors[1:10:2]
+    jobs = [lambda c=c, d=d: c.post(url, d) for c, d in senders]
+    responses = _in_parallel(jobs)
+
+    assert [r for r in responses if isinstance(r, Exception)] == []
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {302, 400}
+    # Only a volunteer whose shift filled up meanwhile is refused (the form says the choice is gone).
+    refused = {senders[i][1]["email"] for i, r in enumerate(responses) if r.status_code == 400}
+    accepted = {senders[i][1]["email"] for i, r in enumerate(responses) if r.status_code == 302}
+    refused_shifts = {senders[i][1]["shift"] for i, r in enumerate(responses) if r.status_code == 400}
+    assert all(int(e[1:].split("@")[0]) % 2 == 0 for e in refused)
+    assert accepted.isdisjoint(refused)
+    with scope(organization=org_a):
+        rsvps = list(RSVP.objects.filter(event=event).select_related("person"))
+        emails = {e.person_id: e.email for e in PersonEmail.objects.all()}
+        by_status = {s: sum(r.status == s for r in rsvps) for s in RSVP.Status.values}
+        assert sorted(emails[r.person_id] for r in rsvps) == sorted(accepted)  # none lost, none doubled
+        assert Person.objects.count() == len(accepted)  # each person created once
+        assert by_status == {"confirmed": 10, "waitlisted": len(accepted) - 10, "cancelled": 0}
+        for shift in shifts:
+            confirmed_in_shift = sum(r.shift_id == shift.pk and r.status == RSVP.Status.CONFIRMED for r in rsvps)
+            assert confirmed_in_shift <= 3
+            if str(shift.pk) in refused_shifts:  # refused only once it was really full
+                assert confirmed_in_shift == 3
+        assert AuditEvent.objects.filter(action="actions.rsvp.created").count() == len(accepted)

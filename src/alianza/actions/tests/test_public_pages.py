@@ -193,3 +193,212 @@ def test_one_click_cancel_by_the_signed_link_promotes_the_next_person(login, org
 
 def test_a_forged_rsvp_link_is_not_found(login):
     assert login(None).get(reverse("actions:rsvp_manage", kwargs={"token": "abc:def"})).status_code == 404
+
+
+# --- The cached page (page_cache.py) and the safety of the public form ------------------------------
+
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _csrf(response) -> str:  # type: ignore[no-untyped-def]
+    return CSRF_VALUE.search(response.content.decode()).group(1)
+
+
+def test_a_second_visitor_gets_the_page_from_the_cache_without_a_query_and_with_their_own_csrf_token(
+    org_a, django_assert_num_queries
+):
+    from django.test import Client
+
+    event = make_event(org_a, capacity=20)
+    make_shift(event, capacity=2)
+    first = Client(enforce_csrf_checks=True)
+    first_page = first.get(_page(event))
+    second = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        second_page = second.get(_page(event))
+    assert second_page.status_code == 200
+    assert _without_csrf(second_page) == _without_csrf(first_page)
+    assert _csrf(second_page) != _csrf(first_page)
+    assert "csrf" + "0" * 32 not in second_page.content.decode()
+    # Each visitor's token (from the cached page) goes with that visitor's cookie.
+    assert second.post(_page(event), _data(csrfmiddlewaretoken=_csrf(second_page))).status_code == 302
+    assert (
+        first.post(_page(event), _data(email="b@example.org", csrfmiddlewaretoken=_csrf(first_page))).status_code == 302
+    )
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 2
+
+
+def test_the_page_costs_at_most_six_queries_when_it_is_not_cached(login, org_a, conduct, django_assert_max_num_queries):
+    event = make_event(org_a, capacity=20, requires_code_of_conduct=True)
+    for _ in range(3):
+        make_shift(event, capacity=2)
+    with django_assert_max_num_queries(6):
+        response = login(None).get(_page(event))
+    assert response.status_code == 200
+
+
+def test_an_address_hidden_after_the_page_was_cached_is_gone_at_once(login, org_a, django_capture_on_commit_callbacks):
+    event = make_event(org_a, hide_address=False)
+    assert "1206 E 9th St" in login(None).get(_page(event)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True), scope(organization=org_a):
+        event.hide_address = True
+        event.save()
+    assert "1206 E 9th St" not in login(None).get(_page(event)).content.decode()
+
+
+def test_an_rsvp_changes_the_places_left_and_a_full_shift_leaves_the_cached_page(
+    login, org_a, django_capture_on_commit_callbacks
+):
+    event = make_event(org_a, capacity=3)
+    shift = make_shift(event, capacity=1)
+    before = login(None).get(_page(event)).content.decode()
+    assert "3 places left." in before and f'value="{shift.pk}"' in before
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(None).post(_page(event), _data(shift=str(shift.pk))).status_code == 302
+    after = login(None).get(_page(event)).content.decode()
+    assert "2 places left." in after and f'value="{shift.pk}"' not in after
+
+
+def test_an_unpublished_or_cancelled_event_is_not_served_from_the_cache(
+    login, org_a, django_capture_on_commit_callbacks
+):
+    event = make_event(org_a)
+    assert login(None).get(_page(event)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True), scope(organization=org_a):
+        event.status = Event.Status.CANCELLED
+        event.save()
+    assert "This event was cancelled." in login(None).get(_page(event)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True), scope(organization=org_a):
+        event.status = Event.Status.DRAFT
+        event.save()
+    assert login(None).get(_page(event)).status_code == 404
+
+
+def test_a_new_code_of_conduct_shows_at_once(login, org_a, conduct, django_capture_on_commit_callbacks):
+    from i18nfield.strings import LazyI18nString
+
+    from alianza.actions.tests.factories import make_conduct
+
+    event = make_event(org_a, requires_code_of_conduct=True)
+    assert "We are non-violent and respectful." in login(None).get(_page(event)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_conduct(org_a, text=LazyI18nString({"en": "Version two of the code.", "es": "Versión dos."}))
+    assert "Version two of the code." in login(None).get(_page(event)).content.decode()
+
+
+def test_signed_in_staff_never_get_the_public_cached_page(login, org_a, owner):
+    event = make_event(org_a)
+    public = login(None).get(_page(event)).content.decode()
+    staff = login(owner).get(_page(event)).content.decode()
+    assert "Staff sign in" in public and "Staff sign in" not in staff
+    # Staff have a session: nothing of theirs is cached for the public either.
+    assert "Staff sign in" in login(None).get(_page(event)).content.decode()
+
+
+def test_a_members_only_page_seen_by_staff_stays_hidden_from_the_public(login, org_a, owner):
+    event = make_event(org_a, visibility=Event.Visibility.MEMBERS)
+    assert login(owner).get(_page(event)).status_code == 200
+    assert login(None).get(_page(event)).status_code == 404
+
+
+def test_a_post_with_the_token_of_the_page_passes_the_csrf_check(org_a):
+    from django.test import Client
+
+    event = make_event(org_a)
+    client = Client(enforce_csrf_checks=True)
+    token = _csrf(client.get(_page(event)))
+    assert client.post(_page(event), _data(csrfmiddlewaretoken=token)).status_code == 302
+    assert Client(enforce_csrf_checks=True).post(_page(event), _data(csrfmiddlewaretoken=token)).status_code == 403
+
+
+def test_a_known_phone_and_a_person_already_on_the_waitlist_get_the_same_answer_as_a_new_one(login, org_a):
+    event = make_event(org_a, capacity=1)
+    make_rsvp(event)  # full: everyone below is waitlisted
+    make_person(org_a, email="", phone="+15125550111")
+    answers = [
+        login(None).post(_page(event), _data(email="", phone="+1 512 555 0199", name="Nueva")),
+        login(None).post(_page(event), _data(email="", phone="(512) 555-0111", name="Conocida")),
+        login(None).post(_page(event), _data(email="", phone="512.555.0111", name="Conocida otra vez")),
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 302]
+    assert len({a["Location"] for a in answers}) == 1
+    pages = {_without_csrf(login(None).get(a["Location"])) for a in answers}
+    assert len(pages) == 1
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event, status=RSVP.Status.WAITLISTED).count() == 2
+
+
+def test_a_bot_gets_the_same_answer_as_a_person_and_nothing_is_sent_or_stored(
+    login, org_a, django_capture_on_commit_callbacks
+):
+    from alianza.core.models import AuditEvent
+
+    event = make_event(org_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = login(None).post(_page(event), _data(email="person@example.org"))
+        bot = login(None).post(_page(event), _data(email="bot@example.org", website="http://spam.example"))
+    assert person.status_code == bot.status_code == 302
+    assert person["Location"] == bot["Location"]
+    assert [m.to for m in mail.outbox] == [["person@example.org"]]
+    with scope(organization=org_a):
+        assert RSVP.objects.count() == 1 and Person.objects.count() == 1
+        assert AuditEvent.objects.filter(action="actions.rsvp.created").count() == 1
+
+
+def test_the_rate_limit_counts_the_connection_address_and_ignores_a_forged_forwarded_header(login, org_a, settings):
+    settings.ALIANZA_RSVP_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 0  # as shipped: no proxy header is trusted
+    event = make_event(org_a)
+    client = login(None)
+    assert client.post(_page(event), _data(email="a@example.org"), REMOTE_ADDR="203.0.113.7").status_code == 302
+    forged = client.post(
+        _page(event), _data(email="b@example.org"), REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
+    assert forged.status_code == 429
+    other = login(None).post(_page(event), _data(email="c@example.org"), REMOTE_ADDR="203.0.113.8")
+    assert other.status_code == 302
+    with scope(organization=org_a):
+        assert RSVP.objects.count() == 2
+
+
+def test_the_page_and_changes_to_the_event_still_work_while_the_cache_is_down(
+    login, org_a, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    with socket.socket() as sock:  # a real Redis client, towards a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    event = make_event(org_a)
+    assert login(None).get(_page(event)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True), scope(organization=org_a):
+        event.place_name = "North Austin"
+        event.save()
+    assert "North Austin" in login(None).get(_page(event)).content.decode()
+
+
+def test_a_shift_that_filled_up_after_the_page_was_opened_is_refused_not_dropped(login, org_a):
+    event = make_event(org_a)
+    shift = make_shift(event, capacity=1)
+    make_rsvp(event, shift=shift)  # the only shift is now full, so the form has no shift field
+    refused = login(None).post(_page(event), _data(shift=str(shift.pk)))
+    assert refused.status_code == 400
+    assert "That shift is full. Choose another one, or none." in refused.content.decode()
+    assert "Rosa Hernández" in refused.content.decode()  # what was typed is kept
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 1
+    assert login(None).post(_page(event), _data()).status_code == 302
+
+
+def test_pages_are_kept_seconds_in_a_cache_of_the_process_own_and_minutes_in_a_shared_one(settings):
+    from alianza.actions import page_cache
+
+    assert page_cache.seconds() == 5  # the local-memory cache of the tests, as shipped
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}
+    }
+    assert page_cache.seconds() == 300
