@@ -44,6 +44,10 @@ NON_TENANT_ROUTES = {
     "events/<slug:slug>/<str:token>/thanks/",
     "events/<slug:slug>/<str:token>/event.ics",
     "rsvp/<str:token>/",
+    "petitions/<slug:slug>/<str:token>/",
+    "petitions/<slug:slug>/<str:token>/thanks/",
+    "letters/<slug:slug>/<str:token>/",
+    "letters/<slug:slug>/<str:token>/thanks/",
 }
 
 
