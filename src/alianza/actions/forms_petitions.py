@@ -150,7 +150,7 @@ class SignatureForm(SignerForm):
         label=_("Show my name publicly: on this page (first name and initial) and on the petition we deliver."),
         required=False,
     )
-    BOXES = ("show_name",)
+    BOXES: tuple[str, ...] = ("show_name",)
 
 
 class LetterForm(SignerForm):
@@ -167,7 +167,7 @@ class LetterForm(SignerForm):
         label=_("The official may answer me: give them my e-mail address (as the reply address)."),
         required=False,
     )
-    BOXES = ("send_consent", "reply_to_signer")
+    BOXES: tuple[str, ...] = ("send_consent", "reply_to_signer")
     field_order = ["body"]  # the letter first, then who signs it
 
     def __init__(self, *args: Any, sends_email: bool = True, **kwargs: Any) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-
 from django_scopes import scope
 
 from alianza.campaigns.models import Campaign

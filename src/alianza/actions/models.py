@@ -385,7 +385,7 @@ class Petition(models.Model):
 
     @property
     def percent(self) -> int:
-        """Progress toward the goal, 0–100 (a goal passed shows 100)."""
+        """Progress toward the goal, 0 to 100 (a goal passed shows 100)."""
         if not self.goal:
             return 100
         return min(100, self.signature_count * 100 // self.goal)

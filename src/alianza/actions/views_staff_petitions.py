@@ -5,6 +5,8 @@ objects with ``get_for_org``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
@@ -88,7 +90,7 @@ def petition_edit(request: OrgRequest, petition_pk: int) -> HttpResponse:
 
 def _petition_form(request: OrgRequest, petition: Petition) -> HttpResponse:
     existing = petition.pk is not None
-    kwargs = {"instance": petition, "locales": _locales(request), "organization": request.organization}
+    kwargs: dict[str, Any] = {"instance": petition, "locales": _locales(request), "organization": request.organization}
     if request.method != "POST":
         return _form_page(request, "actions/petition_form.html", PetitionForm(**kwargs), petition if existing else None)
     form = PetitionForm(request.POST, **kwargs)
@@ -157,7 +159,11 @@ def letter_edit(request: OrgRequest, letter_pk: int) -> HttpResponse:
 
 def _letter_form(request: OrgRequest, letter_campaign: LetterCampaign) -> HttpResponse:
     existing = letter_campaign.pk is not None
-    kwargs = {"instance": letter_campaign, "locales": _locales(request), "organization": request.organization}
+    kwargs: dict[str, Any] = {
+        "instance": letter_campaign,
+        "locales": _locales(request),
+        "organization": request.organization,
+    }
     obj = letter_campaign if existing else None
     if request.method != "POST":
         return _form_page(request, "actions/letter_form.html", LetterCampaignForm(**kwargs), obj)
