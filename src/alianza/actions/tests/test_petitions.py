@@ -267,3 +267,20 @@ def test_parallel_signing_counts_every_person_exactly_once(org_a):
     for r in results:
         by_person.setdefault(r.person_id, set()).add(r.pk)
     assert all(len(ids) == 1 for ids in by_person.values())
+
+
+def test_the_demo_has_an_open_petition_with_signatures_and_a_letter(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from alianza.actions.models import Letter, LetterCampaign
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())  # safe to run again
+    with scopes_disabled():
+        petition = Petition.objects.get()
+        assert (petition.status, petition.signature_count, petition.campaign.slug) == ("open", 5, "licenses-for-all")
+        assert LetterCampaign.objects.get().status == "open"
+        assert Letter.objects.count() == 2
