@@ -396,3 +396,14 @@ def test_letters_outsider_404_and_read_only_403(login, outsider, readonly_member
         assert login(readonly_member).get(_staff(name, org_a, letter_pk=letters.pk)).status_code == 403
     status_url = _staff("letter_status", org_a, letter_pk=letters.pk)
     assert login(readonly_member).post(status_url, {"status": "closed"}).status_code == 403
+
+
+def test_the_public_campaign_page_lists_open_petitions_and_letters(login, org_a, org_b):
+    from alianza.campaigns.tests.factories import make_campaign
+
+    campaign = make_campaign(org_a, is_public=True, partners=[org_b])
+    petition = make_petition(org_a, campaign=campaign)
+    partners_letter = make_letter_campaign(org_b, campaign=campaign)
+    html = login(None).get(campaign.get_public_url()).content.decode()
+    assert f'href="{petition.get_public_url()}"' in html
+    assert f'href="{partners_letter.get_public_url()}"' in html
