@@ -95,7 +95,8 @@ def _letter_sent(organization: Organization, since: datetime) -> QuerySet[Any]:
 def petition_open_actions(campaign: Campaign) -> Iterable[CampaignAction]:
     """Open public petitions and letter campaigns of the campaign, of its lead and its partner
     organizations (each fetched in its own organization's scope)."""
-    organizations = [campaign.organization, *campaign.partners.all()]
+    partners = campaign.partners.filter(status=Organization.Status.ACTIVE).order_by("name")
+    organizations = [campaign.organization, *partners]
     for organization in organizations:
         with scope(organization=organization):
             for petition in Petition.objects.filter(

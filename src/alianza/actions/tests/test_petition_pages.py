@@ -401,9 +401,15 @@ def test_letters_outsider_404_and_read_only_403(login, outsider, readonly_member
 def test_the_public_campaign_page_lists_open_petitions_and_letters(login, org_a, org_b):
     from alianza.campaigns.tests.factories import make_campaign
 
-    campaign = make_campaign(org_a, is_public=True, partners=[org_b])
+    from alianza.core.models import Organization
+    from alianza.core.tests.factories import make_organization
+
+    former = make_organization(status=Organization.Status.FORMER)
+    campaign = make_campaign(org_a, is_public=True, partners=[org_b, former])
     petition = make_petition(org_a, campaign=campaign)
     partners_letter = make_letter_campaign(org_b, campaign=campaign)
+    formers_petition = make_petition(former, campaign=campaign)
     html = login(None).get(campaign.get_public_url()).content.decode()
     assert f'href="{petition.get_public_url()}"' in html
     assert f'href="{partners_letter.get_public_url()}"' in html
+    assert formers_petition.get_public_url() not in html  # its page would be a 404
