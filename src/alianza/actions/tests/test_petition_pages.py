@@ -400,7 +400,6 @@ def test_letters_outsider_404_and_read_only_403(login, outsider, readonly_member
 
 def test_the_public_campaign_page_lists_open_petitions_and_letters(login, org_a, org_b):
     from alianza.campaigns.tests.factories import make_campaign
-
     from alianza.core.models import Organization
     from alianza.core.tests.factories import make_organization
 
