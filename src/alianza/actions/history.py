@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
@@ -89,6 +89,28 @@ def _signed(organization: Organization, since: datetime) -> QuerySet[Any]:
 def _letter_sent(organization: Organization, since: datetime) -> QuerySet[Any]:
     return Letter.objects.filter(organization=organization, created_at__gte=since, person__isnull=False).values(
         "person_id"
+    )
+
+
+def ladder_signed_ids(organization: Organization, campaign: Campaign | None) -> QuerySet[Any]:
+    """For the engagement ladder's "signed" rung (``ladder.register_rung(code="signed", ...,
+    person_ids=ladder_signed_ids)``): people of ``organization`` who signed a petition (of
+    ``campaign`` when given), as a ``values("person_id")`` subquery."""
+    signatures = Signature.objects.filter(organization=organization, person__isnull=False)
+    if campaign is not None:
+        signatures = signatures.filter(petition__campaign=campaign)
+    return signatures.values("person_id")
+
+
+def petition_participants(organization: Organization, campaign: Campaign) -> QuerySet[Any]:
+    """For ``ladder.register_participation``: people who signed a petition or wrote a letter of
+    ``campaign``."""
+    signed = Signature.objects.filter(organization=organization, petition__campaign=campaign, person__isnull=False)
+    wrote = Letter.objects.filter(organization=organization, letter_campaign__campaign=campaign, person__isnull=False)
+    return (
+        Person.objects.filter(organization=organization)
+        .filter(Q(pk__in=signed.values("person_id")) | Q(pk__in=wrote.values("person_id")))
+        .values("pk")
     )
 
 

@@ -17,5 +17,5 @@ register(
 register(
     "actions:export",
     roles={Role.ADMIN, Role.ORGANIZER},
-    label="Export a petition's signers or the letters to deliver (PDF, CSV)",
+    label="Export form answers (CSV, Excel), a petition's signers or the letters to deliver (PDF, CSV)",
 )

@@ -284,3 +284,50 @@ def test_the_demo_has_an_open_petition_with_signatures_and_a_letter(db, settings
         assert (petition.status, petition.signature_count, petition.campaign.slug) == ("open", 5, "licenses-for-all")
         assert LetterCampaign.objects.get().status == "open"
         assert Letter.objects.count() == 2
+
+
+def test_erasing_a_signer_keeps_the_count_and_removes_what_they_wrote(org_a, owner):
+    from alianza.actions.models import Letter
+    from alianza.actions.tests.factories import make_letter, make_letter_campaign
+    from alianza.people.erasure import person_erase
+    from alianza.people.personal_data import contributors
+
+    petition = make_petition(org_a)
+    person = make_person(org_a, given_name="Xochitl", family_name="Gone", email="x@example.org")
+    make_signature(petition, person, show_name=True, comment="Por mis hijos")
+    make_letter(make_letter_campaign(org_a), person, body="Mi carta")
+    with scope(organization=org_a):
+        codes = ("actions.signatures", "actions.letters")
+        exported = {c.code: c.export(person) for c in contributors() if c.code in codes}
+    assert exported["actions.signatures"][0]["comment"] == "Por mis hijos"
+    assert exported["actions.letters"][0]["letter"] == "Mi carta"
+    person_erase(person=person, actor=owner, reason="person_asked")
+    with scopes_disabled():
+        signature = Signature.objects.get()
+        letter = Letter.objects.get()
+        assert Petition.objects.get(pk=petition.pk).signature_count == 1
+    assert (signature.person_id, signature.comment, signature.email, signature.zip_code) == (None, "", "", "")
+    assert (letter.person_id, letter.name, letter.body, letter.email) == (None, "", "", "")
+
+
+def test_the_ladder_functions_count_signers_per_campaign(org_a):
+    from alianza.actions import ladder
+    from alianza.actions.history import ladder_signed_ids, petition_participants
+    from alianza.actions.tests.factories import make_letter, make_letter_campaign
+    from alianza.campaigns.tests.factories import make_campaign
+
+    campaign = make_campaign(org_a)
+    signer, elsewhere, writer = make_person(org_a), make_person(org_a), make_person(org_a)
+    make_signature(make_petition(org_a, campaign=campaign), signer)
+    make_signature(make_petition(org_a), elsewhere)
+    make_letter(make_letter_campaign(org_a, campaign=campaign), writer)
+    with scope(organization=org_a):
+        assert set(ladder_signed_ids(org_a, None).values_list("person_id", flat=True)) == {signer.pk, elsewhere.pk}
+        assert list(ladder_signed_ids(org_a, campaign).values_list("person_id", flat=True)) == [signer.pk]
+        assert set(petition_participants(org_a, campaign).values_list("pk", flat=True)) == {signer.pk, writer.pk}
+        ladder.register_rung(code="signed", label="Signed", order=10, person_ids=ladder_signed_ids)
+        try:
+            counts = {c.rung.code: c.reached for c in ladder.ladder_counts(org_a, campaign)}
+        finally:
+            ladder.unregister_rung("signed")
+    assert counts["signed"] == 1
