@@ -25,8 +25,16 @@ class ActionsConfig(AppConfig):
         from .demo import demo_actions
         from .demo_forms import demo_forms
         from .forms_history import FORM_ACTIVITY, campaign_forms, form_timeline
-        from .history import ACTIVITY_KINDS, rsvp_timeline
+        from .history import (
+            ACTIVITY_KINDS,
+            ladder_signed_ids,
+            petition_open_actions,
+            petition_participants,
+            petition_timeline,
+            rsvp_timeline,
+        )
         from .personal_data import register_contributors
+        from .personal_data_petitions import register_petition_contributors
         from .retention import register_actions_rules
         from .tasks import send_event_reminders
 
@@ -50,6 +58,14 @@ class ActionsConfig(AppConfig):
         panels.register(ladder.ladder_fact)
         dashboard.register(ladder.ladder_panel)
         demo.register_step(demo_forms)
+        # Petitions and letters to officials.
+        register(NavItem(_("Petitions and letters"), "actions:petition_list", "actions:view", order=22))
+        timeline.register(petition_timeline)
+        open_actions.register(petition_open_actions)
+        register_petition_contributors()  # signatures and letters in a person's data export and erasure
+        # The ladder's first rung: signing a petition (and signers take part in its campaign).
+        ladder.register_rung(code="signed", label=_("Signed"), order=10, person_ids=ladder_signed_ids)
+        ladder.register_participation(petition_participants)
         # Merging two records of one person: both answered the same event → keep the stronger RSVP.
         merging.register_rule(
             merging.MergeRule("actions.rsvp", keep=rsvps.rsvp_merge_keep, describe=rsvps.rsvp_merge_facts)

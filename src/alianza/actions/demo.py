@@ -1,7 +1,8 @@
 """The actions part of the demo coalition: the coalition's code of conduct (English and
 Spanish), a public rally of the hub with shifts and a hidden address that requires the code, a
 members' vigil of Comunidad Unida, a volunteer's proposal waiting for the hub, and a few RSVPs
-(one on the waitlist). Safe to run again."""
+(one on the waitlist); an open petition of the hub for the "licenses for all" campaign with
+signatures, and a letter to the county sheriff with two letters. Safe to run again."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from alianza.network.hub import the_hub
 
 from .conduct import conduct_publish
 from .events import event_propose, event_save, event_set_status, shift_create
-from .models import CodeOfConductVersion, Event, Shift
+from .letters import letter_campaign_save, letter_campaign_set_status, letter_submit
+from .models import CodeOfConductVersion, Event, LetterCampaign, Petition, Shift
+from .petitions import petition_save, petition_set_status, signature_add
 from .rsvps import rsvp_submit
 
 CONDUCT_TITLE = {
@@ -63,6 +66,7 @@ def demo_actions() -> None:
         conduct_publish(
             organization=hub, actor=admin, title=LazyI18nString(CONDUCT_TITLE), text=LazyI18nString(CONDUCT_TEXT)
         )
+    _petitions_and_letters(hub, admin)
     if Event.objects.filter(organization=hub).exists():
         return
     conduct = CodeOfConductVersion.objects.filter(organization=hub).order_by("-version").first()
@@ -155,3 +159,81 @@ def demo_actions() -> None:
         host_phone="",
         language="es",
     )
+
+
+SIGNERS = (
+    ("Rosa Hernández", "rosa@demo.alianza.example", "es", "78702", True, "Para poder llevar a mis hijos a la escuela."),
+    ("Tran Van Minh", "minh@demo.alianza.example", "vi", "78753", True, ""),
+    ("Grace Kim", "grace@demo.alianza.example", "en", "78704", True, "Safer roads for everyone."),
+    ("Luis Ortega", "luis@demo.alianza.example", "es", "78741", False, ""),
+    ("Amina Yusuf", "amina@demo.alianza.example", "ar", "78758", False, ""),
+)
+
+
+def _petitions_and_letters(hub: Organization, admin) -> None:  # type: ignore[no-untyped-def]
+    from alianza.campaigns.models import Campaign
+
+    with scope(organization=hub):
+        if Petition.objects.filter(organization=hub).exists():
+            return
+        campaign = Campaign.objects.filter(slug="licenses-for-all").first()
+        petition = petition_save(
+            petition=Petition(
+                organization=hub,
+                campaign=campaign,
+                title=LazyI18nString(
+                    {"en": "Driver's licenses for all Texans", "es": "Licencias de manejo para todos en Texas"}
+                ),
+                text=LazyI18nString(
+                    {
+                        "en": "We, the undersigned, ask the Governor and the Legislature to let every Texan, whatever their status, earn a driver's license: to drive to work, school and the doctor without fear.",
+                        "es": "Las personas abajo firmantes pedimos al Gobernador y a la Legislatura que toda persona en Texas, sea cual sea su estatus, pueda sacar su licencia de manejo: para ir al trabajo, a la escuela y al médico sin miedo.",
+                    }
+                ),
+                targets="Governor of Texas\nTexas Legislature",
+                goal=500,
+            ),
+            actor=admin,
+        )
+        petition = petition_set_status(petition=petition, actor=admin, status=Petition.Status.OPEN)
+        for name, email, lang, zip_code, show, comment in SIGNERS:
+            signature_add(
+                petition=petition, name=name, email=email, phone="", zip_code=zip_code, language=lang,
+                consents={"email": True}, show_name=show, comment=comment,
+            )  # fmt: skip
+
+        letters = letter_campaign_save(
+            letter_campaign=LetterCampaign(
+                organization=hub,
+                campaign=campaign,
+                title=LazyI18nString(
+                    {"en": "Ask the sheriff to end 287(g)", "es": "Pídale al sheriff que termine el 287(g)"}
+                ),
+                introduction=LazyI18nString(
+                    {
+                        "en": "The 287(g) agreement turns a traffic stop into a deportation. Tell the sheriff, in your own words, what it does to your family.",
+                        "es": "El acuerdo 287(g) convierte una parada de tráfico en una deportación. Cuéntele al sheriff, con sus palabras, lo que le hace a su familia.",
+                    }
+                ),
+                target_name="Office of the Travis County Sheriff",
+                target_email="sheriff@travis-county.example",
+                subject=LazyI18nString(
+                    {"en": "Please end the 287(g) agreement", "es": "Por favor termine el acuerdo 287(g)"}
+                ),
+                body=LazyI18nString(
+                    {
+                        "en": "Dear Sheriff,\n\nI live in Travis County. The 287(g) agreement makes my neighbours afraid to call for help. Please end it.\n\nThank you.",
+                        "es": "Estimado Sheriff:\n\nVivo en el condado de Travis. El acuerdo 287(g) hace que mis vecinos tengan miedo de pedir ayuda. Por favor, termínelo.\n\nGracias.",
+                    }
+                ),
+                delivery=LetterCampaign.Delivery.EMAIL,
+            ),
+            actor=admin,
+        )
+        letters = letter_campaign_set_status(letter_campaign=letters, actor=admin, status=LetterCampaign.Status.OPEN)
+        for name, email, lang, zip_code, _show, _comment in SIGNERS[:2]:
+            _subject, body = (str(letters.subject), str(letters.body.localize(lang)))
+            letter_submit(
+                letter_campaign=letters, name=name, email=email, phone="", zip_code=zip_code, language=lang,
+                consents={}, body=body, send_consent=True, reply_to_signer=lang == "es",
+            )  # fmt: skip

@@ -468,3 +468,239 @@ class FormSubmission(models.Model):
 
         raw = self.answers_json
         return json.loads(raw) if raw else {}
+
+
+# --- Petitions and letters to officials ----------------------------------------------------
+
+
+class ActionVisibility(models.TextChoices):
+    """Who can see a petition or a letter campaign (like events)."""
+
+    PUBLIC = "public", _("Public: shown on campaign pages, anyone can sign")
+    MEMBERS = "members", _("Members only: staff of the coalition's organizations, signed in")
+    PRIVATE = "private", _("Private link: not listed, anyone with the link can sign")
+
+
+class ActionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Petition(models.Model):
+    """A petition: a text addressed to one or more targets, signed by people without an account.
+    ``signature_count`` is kept exact under concurrent signing (``petitions.signature_add``
+    locks the petition's row)."""
+
+    Status = ActionStatus
+    Visibility = ActionVisibility
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    title = I18nCharField(_("title"), max_length=200)
+    text = I18nTextField(_("text of the petition"))
+    targets = models.TextField(
+        _("addressed to"),
+        max_length=1000,
+        help_text=_("Who the petition asks, one per line, e.g. “Governor of Texas”."),
+    )
+    goal = models.PositiveIntegerField(_("goal (signatures)"), default=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    visibility = models.CharField(
+        _("who can see it"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    signature_count = models.PositiveIntegerField(_("signatures"), default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:petition_detail", kwargs={"org": self.organization.slug, "petition_pk": self.pk})
+
+    def get_public_url(self) -> str:
+        return reverse("actions:petition_public", kwargs={"slug": self.organization.slug, "token": self.token})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def target_lines(self) -> list[str]:
+        return [line.strip() for line in self.targets.splitlines() if line.strip()]
+
+    @property
+    def percent(self) -> int:
+        """Progress toward the goal, 0 to 100 (a goal passed shows 100)."""
+        if not self.goal:
+            return 100
+        return min(100, self.signature_count * 100 // self.goal)
+
+
+class Signature(models.Model):
+    """One person's signature of one petition (one per person: signing again counts once).
+    ``person`` becomes empty when the person is erased; the signature still counts."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    show_name = models.BooleanField(_("name may be shown publicly"), default=False)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    email = models.EmailField(_("e-mail for messages"), blank=True)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    # Claimed before the confirmation is sent (tasks.py), so it goes out once.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [models.UniqueConstraint(fields=["petition", "person"], name="unique_signature_per_person")]
+        indexes = [
+            models.Index(fields=["petition", "created_at"]),
+            models.Index(fields=["organization", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → petition {self.petition_id}"
+
+
+class LetterCampaign(models.Model):
+    """A letter to an official: a subject and a body (per language) that each signer may edit,
+    then sent by e-mail to the target, one e-mail per letter, or collected for delivery."""
+
+    Status = ActionStatus
+    Visibility = ActionVisibility
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("Send each letter by e-mail to the target")
+        COLLECT = "collect", _("Collect the letters; we deliver them ourselves")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    title = I18nCharField(_("title"), max_length=200)
+    introduction = I18nTextField(
+        _("introduction"), blank=True, help_text=_("Why write, shown above the letter on the public page.")
+    )
+    target_name = models.CharField(
+        _("to (name of the official or office)"), max_length=200, validators=[validate_single_line]
+    )
+    target_email = models.EmailField(
+        _("e-mail address of the official or office"),
+        blank=True,
+        help_text=_("Needed when the letters are sent by e-mail."),
+    )
+    subject = I18nCharField(_("subject"), max_length=200)
+    body = I18nTextField(_("letter"), help_text=_("Each signer may edit it before sending."))
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.EMAIL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    visibility = models.CharField(
+        _("who can see it"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("letter campaign")
+        verbose_name_plural = _("letter campaigns")
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:letter_detail", kwargs={"org": self.organization.slug, "letter_pk": self.pk})
+
+    def get_public_url(self) -> str:
+        return reverse("actions:letter_public", kwargs={"slug": self.organization.slug, "token": self.token})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def sends_email(self) -> bool:
+        return self.delivery == self.Delivery.EMAIL
+
+    def clean(self) -> None:
+        super().clean()
+        if self.delivery == self.Delivery.EMAIL and not self.target_email:
+            raise ValidationError({"target_email": _("Give the e-mail address the letters are sent to.")})
+
+
+class Letter(models.Model):
+    """One person's letter (one per person and letter campaign). In e-mail delivery it is sent
+    once: ``sent_at`` is claimed before sending. ``person`` becomes empty when the person is
+    erased."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent by e-mail")
+        COLLECTED = "collected", _("Collected for delivery")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    letter_campaign = models.ForeignKey(LetterCampaign, on_delete=models.CASCADE, related_name="letters")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(_("signed"), max_length=200, validators=[validate_single_line])
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_single_line])
+    body = models.TextField(_("letter"), max_length=5000)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    email = models.EmailField(_("e-mail of the signer"), blank=True)
+    reply_to_signer = models.BooleanField(_("the official may reply to the signer"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            models.UniqueConstraint(fields=["letter_campaign", "person"], name="unique_letter_per_person"),
+        ]
+        indexes = [
+            models.Index(fields=["letter_campaign", "created_at"]),
+            models.Index(fields=["organization", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → letters {self.letter_campaign_id}"

@@ -17,5 +17,5 @@ register(
 register(
     "actions:export",
     roles={Role.ADMIN, Role.ORGANIZER},
-    label="Export the answers people sent to the organization's forms (CSV, Excel)",
+    label="Export form answers (CSV, Excel), a petition's signers or the letters to deliver (PDF, CSV)",
 )

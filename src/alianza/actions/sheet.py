@@ -5,6 +5,7 @@ characters outside Latin-1 print as "?"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -22,25 +23,23 @@ def _font_path() -> Path | None:
     return path if path.is_file() else None
 
 
+def pdf_font(pdf: FPDF) -> tuple[str, Callable[[str], str]]:
+    """Register the body font on ``pdf``: the Unicode TrueType font when installed, else the
+    built-in Helvetica. Returns the family name and a function that makes text printable in it."""
+    font = _font_path()
+    if font is not None:
+        pdf.add_font("Body", "", str(font))
+        return "Body", lambda value: value
+    return "Helvetica", lambda value: value.encode("latin-1", "replace").decode("latin-1")
+
+
 def sign_in_sheet_pdf(*, event: Event, rsvps: list[RSVP]) -> bytes:
     """One row per RSVP (name, shift, a box to tick, a line to sign) and blank rows for walk-ins.
     No e-mail or phone is printed: a sheet left on a table must not become a contact list."""
     pdf = FPDF(orientation="portrait", unit="mm", format="Letter")
     pdf.set_title(str(event.title))
     pdf.set_auto_page_break(auto=True, margin=15)
-    font = _font_path()
-    if font is not None:
-        pdf.add_font("Body", "", str(font))
-        family = "Body"
-
-        def text(value: str) -> str:
-            return value
-    else:
-        family = "Helvetica"
-
-        def text(value: str) -> str:
-            return value.encode("latin-1", "replace").decode("latin-1")
-
+    family, text = pdf_font(pdf)
     pdf.add_page()
     pdf.set_font(family, size=16)
     pdf.multi_cell(0, 8, text(str(event.title)), new_x="LMARGIN", new_y="NEXT")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views_public, views_public_forms, views_staff, views_staff_forms
+from . import (
+    views_public,
+    views_public_forms,
+    views_public_petitions,
+    views_staff,
+    views_staff_forms,
+    views_staff_petitions,
+)
 
 app_name = "actions"
 
@@ -77,5 +84,51 @@ urlpatterns = [
         "staff/<slug:org>/forms/<int:form_id>/submissions/export/",
         views_staff_forms.form_export,
         name="form_export",
+    ),
+    # Petitions and letters to officials (public, then staff).
+    path("petitions/<slug:slug>/<str:token>/", views_public_petitions.petition_public, name="petition_public"),
+    path("petitions/<slug:slug>/<str:token>/thanks/", views_public_petitions.petition_thanks, name="petition_thanks"),
+    path("letters/<slug:slug>/<str:token>/", views_public_petitions.letter_public, name="letter_public"),
+    path("letters/<slug:slug>/<str:token>/thanks/", views_public_petitions.letter_thanks, name="letter_thanks"),
+    path("staff/<slug:org>/petitions/", views_staff_petitions.petition_list, name="petition_list"),
+    path("staff/<slug:org>/petitions/new/", views_staff_petitions.petition_new, name="petition_new"),
+    path(
+        "staff/<slug:org>/petitions/<int:petition_pk>/", views_staff_petitions.petition_detail, name="petition_detail"
+    ),
+    path(
+        "staff/<slug:org>/petitions/<int:petition_pk>/edit/", views_staff_petitions.petition_edit, name="petition_edit"
+    ),
+    path(
+        "staff/<slug:org>/petitions/<int:petition_pk>/status/",
+        views_staff_petitions.petition_status,
+        name="petition_status",
+    ),
+    path(
+        "staff/<slug:org>/petitions/<int:petition_pk>/signers.pdf",
+        views_staff_petitions.petition_export_view,
+        {"file_format": "pdf"},
+        name="petition_export_pdf",
+    ),
+    path(
+        "staff/<slug:org>/petitions/<int:petition_pk>/signers.csv",
+        views_staff_petitions.petition_export_view,
+        {"file_format": "csv"},
+        name="petition_export_csv",
+    ),
+    path("staff/<slug:org>/letters/new/", views_staff_petitions.letter_new, name="letter_new"),
+    path("staff/<slug:org>/letters/<int:letter_pk>/", views_staff_petitions.letter_detail, name="letter_detail"),
+    path("staff/<slug:org>/letters/<int:letter_pk>/edit/", views_staff_petitions.letter_edit, name="letter_edit"),
+    path("staff/<slug:org>/letters/<int:letter_pk>/status/", views_staff_petitions.letter_status, name="letter_status"),
+    path(
+        "staff/<slug:org>/letters/<int:letter_pk>/letters.pdf",
+        views_staff_petitions.letter_export_view,
+        {"file_format": "pdf"},
+        name="letter_export_pdf",
+    ),
+    path(
+        "staff/<slug:org>/letters/<int:letter_pk>/letters.csv",
+        views_staff_petitions.letter_export_view,
+        {"file_format": "csv"},
+        name="letter_export_csv",
     ),
 ]

@@ -9,7 +9,19 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
 
-from alianza.actions.models import RSVP, CodeOfConductVersion, Event, Form, FormField, FormSubmission, Shift
+from alianza.actions.models import (
+    RSVP,
+    CodeOfConductVersion,
+    Event,
+    Form,
+    FormField,
+    FormSubmission,
+    Letter,
+    LetterCampaign,
+    Petition,
+    Shift,
+    Signature,
+)
 from alianza.core.models import Organization, User
 from alianza.core.testing import isolation
 from alianza.network.tests.factories import make_hub
@@ -109,6 +121,72 @@ def _question_id(*, organization: Organization, actor: User, values: dict[str, A
     return make_form_field(form).pk
 
 
+@scopes_disabled()
+def make_petition(organization: Organization, **fields: Any) -> Petition:
+    _counter["n"] += 1
+    fields.setdefault(
+        "title",
+        LazyI18nString({"en": f"Licenses for all {_counter['n']}", "es": f"Licencias para todos {_counter['n']}"}),
+    )
+    fields.setdefault(
+        "text",
+        LazyI18nString({"en": "We ask for driver's licenses for everyone.", "es": "Pedimos licencias para todos."}),
+    )
+    fields.setdefault("targets", "Governor of Texas\nTexas Legislature")
+    fields.setdefault("goal", 100)
+    fields.setdefault("status", Petition.Status.OPEN)
+    return Petition.objects.create(organization=organization, **fields)
+
+
+@scopes_disabled()
+def make_signature(petition: Petition, person: Any = None, **fields: Any) -> Signature:
+    person = person or make_person(
+        petition.organization, email=f"signer{_counter['n']}-{Signature.objects.count()}@example.org"
+    )
+    fields.setdefault("zip_code", "78702")
+    signature = Signature.objects.create(organization=petition.organization, petition=petition, person=person, **fields)
+    Petition.objects.filter(pk=petition.pk).update(signature_count=Signature.objects.filter(petition=petition).count())
+    petition.refresh_from_db()
+    return signature
+
+
+@scopes_disabled()
+def make_letter_campaign(organization: Organization, **fields: Any) -> LetterCampaign:
+    _counter["n"] += 1
+    fields.setdefault(
+        "title", LazyI18nString({"en": f"Write to the sheriff {_counter['n']}", "es": "Escriba al sheriff"})
+    )
+    fields.setdefault("target_name", "Sheriff Sally Hernandez")
+    fields.setdefault("target_email", "sheriff@county.example.org")
+    fields.setdefault("subject", LazyI18nString({"en": "End 287(g) now", "es": "Terminen el 287(g) ya"}))
+    fields.setdefault(
+        "body",
+        LazyI18nString(
+            {
+                "en": "Dear Sheriff,\nplease end the 287(g) agreement.",
+                "es": "Estimada sheriff:\nTermine el acuerdo 287(g).",
+            }
+        ),
+    )
+    fields.setdefault("status", LetterCampaign.Status.OPEN)
+    return LetterCampaign.objects.create(organization=organization, **fields)
+
+
+@scopes_disabled()
+def make_letter(letter_campaign: LetterCampaign, person: Any = None, **fields: Any) -> Letter:
+    person = person or make_person(
+        letter_campaign.organization, email=f"writer{_counter['n']}-{Letter.objects.count()}@example.org"
+    )
+    fields.setdefault("name", person.display_name)
+    fields.setdefault("zip_code", "78702")
+    fields.setdefault("subject", "End 287(g) now")
+    fields.setdefault("body", "Dear Sheriff,\nplease end the 287(g) agreement.")
+    fields.setdefault("status", Letter.Status.COLLECTED)
+    return Letter.objects.create(
+        organization=letter_campaign.organization, letter_campaign=letter_campaign, person=person, **fields
+    )
+
+
 def _event_pk(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
     return make_event(organization).pk
 
@@ -123,6 +201,18 @@ def _shift_id(*, organization: Organization, actor: User, values: dict[str, Any]
 def _rsvp_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
     event = Event.objects.get(pk=values["event_pk"]) if "event_pk" in values else make_event(organization)
     return make_rsvp(event).pk
+
+
+def _petition_pk(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    petition = make_petition(organization)
+    make_signature(petition, show_name=True)
+    return petition.pk
+
+
+def _letter_pk(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    letter_campaign = make_letter_campaign(organization)
+    make_letter(letter_campaign)
+    return letter_campaign.pk
 
 
 for _name, _code in {
@@ -150,6 +240,19 @@ for _name, _code in {
     "actions:form_field_move": "actions:edit",
     "actions:form_submissions": "actions:view",
     "actions:form_export": "actions:export",
+    "actions:petition_list": "actions:view",
+    "actions:petition_new": "actions:edit",
+    "actions:petition_detail": "actions:view",
+    "actions:petition_edit": "actions:edit",
+    "actions:petition_status": "actions:edit",
+    "actions:petition_export_pdf": "actions:export",
+    "actions:petition_export_csv": "actions:export",
+    "actions:letter_new": "actions:edit",
+    "actions:letter_detail": "actions:view",
+    "actions:letter_edit": "actions:edit",
+    "actions:letter_status": "actions:edit",
+    "actions:letter_export_pdf": "actions:export",
+    "actions:letter_export_csv": "actions:export",
 }.items():
     isolation.expect_permission(_name, _code)
 
@@ -158,5 +261,7 @@ isolation.register("shift_id", _shift_id)
 isolation.register("rsvp_id", _rsvp_id)
 isolation.register("form_id", _form_id)
 isolation.register("question_id", _question_id)
+isolation.register("petition_pk", _petition_pk)
+isolation.register("letter_pk", _letter_pk)
 # The code of conduct exists only in the hub (404 elsewhere).
 isolation.prepare_organizations("actions:conduct", make_hub)

@@ -1,5 +1,5 @@
 """The engagement ladder: each rung from what people really did, the level as the highest rung
-reached, a rung registered later (as "signed" will be), the counts per campaign and for the
+reached, signing as the first rung, a rung registered later, the counts per campaign and for the
 whole organization, the person page and the campaign dashboard, and the dashboard's cost in
 queries, which does not grow with the number of people."""
 
@@ -16,7 +16,15 @@ from django_scopes import scope, scopes_disabled
 
 from alianza.actions import ladder
 from alianza.actions.models import Event
-from alianza.actions.tests.factories import make_event, make_form, make_rsvp, make_shift, make_submission
+from alianza.actions.tests.factories import (
+    make_event,
+    make_form,
+    make_petition,
+    make_rsvp,
+    make_shift,
+    make_signature,
+    make_submission,
+)
 from alianza.board.tests.factories import make_seat
 from alianza.campaigns.models import Campaign, Commitment
 from alianza.campaigns.tests.factories import make_campaign, make_commitment
@@ -40,7 +48,7 @@ def _attended(person: Person, event: Event | None = None, **fields: object) -> N
 
 
 def test_the_built_in_rungs_are_in_order():
-    assert [r.code for r in ladder.rungs()] == ["attended", "volunteered", "hosted", "leads"]
+    assert [r.code for r in ladder.rungs()] == ["signed", "attended", "volunteered", "hosted", "leads"]
 
 
 def test_someone_who_did_nothing_is_not_on_the_ladder(org_a):
@@ -48,6 +56,16 @@ def test_someone_who_did_nothing_is_not_on_the_ladder(org_a):
     make_rsvp(make_event(org_a), person)  # an RSVP without coming is not attending
     make_submission(make_form(org_a), person)  # a survey is not volunteering
     assert _level(person) is None
+
+
+def test_signing_a_petition_is_the_first_rung_and_counts_for_its_campaign(org_a):
+    campaign = make_campaign(org_a)
+    signer, other_campaign_signer = make_person(org_a), make_person(org_a)
+    make_signature(make_petition(org_a, campaign=campaign), signer)
+    make_signature(make_petition(org_a), other_campaign_signer)
+    assert _level(signer) == "signed"
+    assert _counts(org_a, campaign)["signed"] == (1, 1)
+    assert _counts(org_a)["signed"] == (2, 2)
 
 
 def test_attending_is_a_checked_in_rsvp(org_a):
@@ -93,27 +111,28 @@ def test_the_level_is_the_highest_rung_reached_whatever_came_before(org_a):
 
 
 def test_a_rung_registered_later_takes_its_place(org_a):
-    """The coordinator registers "signed" this way once petitions exist; a consent record
-    stands in for a signature here (both are a person's row with ``person_id``)."""
-    signer, attendee = make_person(org_a), make_person(org_a)
+    """Another app can add a rung between two others; a consent record stands in for what
+    people did there (any row with ``person_id``)."""
+    consenting, attendee = make_person(org_a), make_person(org_a)
     with scopes_disabled():
-        ConsentRecord.objects.create(organization=org_a, person=signer, channel="email", granted=True)
+        ConsentRecord.objects.create(organization=org_a, person=consenting, channel="email", granted=True)
         ConsentRecord.objects.create(organization=org_a, person=attendee, channel="email", granted=True)
     _attended(attendee)
     ladder.register_rung(
-        code="signed",
-        label="Signed",
-        order=10,
+        code="consented",
+        label="Consented",
+        order=15,
         person_ids=lambda organization, campaign: ConsentRecord.objects.filter(organization=organization).values(
             "person_id"
         ),
     )
     try:
-        assert [r.code for r in ladder.rungs()][:2] == ["signed", "attended"]
-        assert (_level(signer), _level(attendee)) == ("signed", "attended")
-        assert _counts(org_a)["signed"] == (1, 2)
+        assert [r.code for r in ladder.rungs()][:3] == ["signed", "consented", "attended"]
+        assert (_level(consenting), _level(attendee)) == ("consented", "attended")
+        assert _counts(org_a)["consented"] == (1, 2)
     finally:
-        ladder.unregister_rung("signed")
+        ladder.unregister_rung("consented")
+    assert "consented" not in [r.code for r in ladder.rungs()]
 
 
 @pytest.fixture
@@ -136,6 +155,7 @@ def campaign_world(org_a, org_b):  # type: ignore[no-untyped-def]
 def test_a_campaign_counts_its_own_people_per_rung(org_a, campaign_world):
     campaign, _people = campaign_world
     assert _counts(org_a, campaign) == {
+        "signed": (0, 0),
         "attended": (1, 1),
         "volunteered": (1, 1),
         "hosted": (0, 0),
@@ -144,7 +164,13 @@ def test_a_campaign_counts_its_own_people_per_rung(org_a, campaign_world):
 
 
 def test_the_organization_counts_everybody_per_rung(org_a, campaign_world):
-    assert _counts(org_a) == {"attended": (2, 2), "volunteered": (2, 2), "hosted": (0, 0), "leads": (1, 1)}
+    assert _counts(org_a) == {
+        "signed": (0, 0),
+        "attended": (2, 2),
+        "volunteered": (2, 2),
+        "hosted": (0, 0),
+        "leads": (1, 1),
+    }
 
 
 def test_reached_counts_people_above_the_rung_too(org_a):

@@ -49,6 +49,10 @@ NON_TENANT_ROUTES = {
     "privacy/request/",
     "privacy/request/sent/",
     "privacy/confirm/<str:token>/",
+    "petitions/<slug:slug>/<str:token>/",
+    "petitions/<slug:slug>/<str:token>/thanks/",
+    "letters/<slug:slug>/<str:token>/",
+    "letters/<slug:slug>/<str:token>/thanks/",
 }
 
 

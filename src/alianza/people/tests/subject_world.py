@@ -243,6 +243,26 @@ def build_world(hub: Organization, other: Organization, actor: User) -> World:
             task=f"{someone.given_name} calls ten neighbours",
             due_on=timezone.localdate() + timedelta(days=5),
         )
+    # actions: a petition each signed (with a comment) and a letter each wrote.
+    petition = _model("actions.Petition").objects.create(
+        organization=hub, title=LazyI18nString({"en": "Licenses for all"}), text=LazyI18nString({"en": "We ask."}),
+        targets="Governor", status="open", signature_count=2,
+    )  # fmt: skip
+    letters = _model("actions.LetterCampaign").objects.create(
+        organization=hub, title=LazyI18nString({"en": "Write to the sheriff"}), target_name="Sheriff",
+        target_email="sheriff@county.example.org", subject=LazyI18nString({"en": "End 287(g)"}),
+        body=LazyI18nString({"en": "Dear Sheriff"}), delivery="collect", status="open",
+    )  # fmt: skip
+    for someone in (person, neighbour):
+        email = someone.emails.first().email
+        _model("actions.Signature").objects.create(
+            organization=hub, petition=petition, person=someone, zip_code="78702", show_name=True,
+            comment=f"{someone.given_name} signs", email=email,
+        )  # fmt: skip
+        _model("actions.Letter").objects.create(
+            organization=hub, letter_campaign=letters, person=someone, name=someone.display_name, zip_code="78702",
+            subject="End 287(g)", body=f"Dear Sheriff, {someone.given_name} writes", email=email, status="collected",
+        )  # fmt: skip
     return World(
         hub=hub,
         other=other,
