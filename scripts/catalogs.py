@@ -50,6 +50,12 @@ def check() -> int:
     for po_path in catalogs():
         po = polib.pofile(str(po_path))
         lang = po_path.parent.parent.name
+        seen: set[tuple[str | None, str]] = set()
+        for entry in po:
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen:  # gettext refuses a catalog that defines a message twice (merges do this)
+                problems.append(f"{lang}: {entry.msgid!r} is defined twice")
+            seen.add(key)
         for entry in po.translated_entries():
             if not _placeholders_match(entry):
                 problems.append(f"{lang}: placeholders differ in {entry.msgid!r}")
