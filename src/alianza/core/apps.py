@@ -30,3 +30,6 @@ def _register_menu() -> None:
     register(NavItem(_("Team"), "core:member_list", "members:view", order=80))
     register(NavItem(_("Audit trail"), "core:audit_list", "audit:view", order=90))
     register(NavItem(_("Profile"), "core:organization_edit", "organization:edit", order=95))
+    register(
+        NavItem(_("Legal requests"), "core:legal_request_list", "legal:manage", order=92, shown_in=lambda o: o.is_hub)
+    )
