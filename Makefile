@@ -66,9 +66,11 @@ test: $(STAMP) compilemessages lint typecheck
 	$(BIN)/pytest
 
 # Import benchmark (docs/performance.md): 10k and 100k rows on SQLite and PostgreSQL (if it
-# answers); `$(PY) bench/run.py --full` adds 1M rows. Results in var/bench/.
+# answers); `$(PY) bench/run.py --full` adds 1M rows. Then the backup benchmark (docs/backups.md):
+# backup and restore beside pg_dump/pg_restore of 10k and 100k people (`--full`: 1M). Results in var/bench/.
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/backup.py
 
 vendor:
 	$(PYTHON) scripts/vendor.py

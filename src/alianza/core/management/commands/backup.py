@@ -9,6 +9,7 @@ from alianza.core.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # an operator's tool: start fast, import no views
     help = (
         "Write one encrypted backup file with the whole database and the uploaded files "
         "(key: ALIANZA_BACKUP_KEY or ALIANZA_BACKUP_KEY_FILE). The master key and the key store "

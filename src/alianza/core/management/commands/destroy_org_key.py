@@ -8,6 +8,7 @@ from alianza.core.models import Organization
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # an operator's tool: start fast, import no views
     help = (
         "LAST RESORT, IRREVERSIBLE: erase an organization's secret from the key store, so all of its "
         "encrypted fields become unreadable everywhere: in this database, in copies and in every backup. "

@@ -8,6 +8,7 @@ from alianza.core.backup import BackupError, backup_restore, backup_verify
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # an operator's tool: start fast, import no views
     help = (
         "Restore an encrypted backup (from `alianza backup`) into an EMPTY database and media folder. "
         "The whole file is checked first: a wrong key or a modified or truncated file changes nothing. "
