@@ -180,6 +180,14 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="alianza-bench-backup-"))
     results: list[Result] = []
     try:
+        # What every command pays before it does anything: Python and Django starting.
+        startup = run_measured(
+            [sys.executable, "manage.py", "shell", "-c", "pass"],
+            django_env(workdir, f"sqlite:///{workdir}/startup.sqlite3"),
+            workdir,
+        )
+        report["startup"] = {"seconds": startup.seconds, "peak_mib": startup.peak_mib}
+        print(f"startup of a command: {startup.seconds:.1f} s, {startup.peak_mib:.0f} MiB", flush=True)
         for size in sizes:
             result = measure(size, args, workdir)
             results.append(result)
