@@ -343,8 +343,8 @@ class LegalRequest(models.Model):
         _("what it asks for"),
         max_length=2000,
         help_text=_(
-            "In general terms (\u201crecords of members of one organization\u201d, \u201cevent attendance in "
-            "March\u201d). Do not write anyone's name or contact details here."
+            "In general terms (“records of members of one organization”, “event attendance in "
+            "March”). Do not write anyone's name or contact details here."
         ),
     )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED)
