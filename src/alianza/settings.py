@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "alianza.core.sessions.UserSessionMiddleware",
     "alianza.core.security.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "alianza.core.tenancy.OrganizationScopeMiddleware",
@@ -299,5 +300,7 @@ LOGGING = {
 ALIANZA_BASE_URL = env.str("ALIANZA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Invitations stay valid this long.
 ALIANZA_INVITATION_DAYS = env.int("ALIANZA_INVITATION_DAYS", default=7)
+# A session's "last seen" is written at most once per this many minutes (core/sessions.py).
+ALIANZA_SESSION_SEEN_MINUTES = env.int("ALIANZA_SESSION_SEEN_MINUTES", default=5)
 # Commitments to campaigns are reminded this many days before they are due (each point once).
 ALIANZA_COMMITMENT_REMINDER_DAYS = [int(d) for d in env.list("ALIANZA_COMMITMENT_REMINDER_DAYS", default=["7", "1"])]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from i18nfield.fields import I18nCharField, I18nTextField
 from alianza.core.crypto import EncryptedTextField
 from alianza.core.models import Organization
 from alianza.network.models import VersionedText, validate_language_codes, validate_single_line
-from alianza.people.models import Person
+from alianza.people.models import Channel, Person
 
 
 def new_token() -> str:
@@ -255,7 +256,9 @@ class RSVP(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # None once the person was erased (``personal_data.py``): the row stays, anonymous, so the
+    # event's counts (confirmed, attended) do not change. Staff lists leave such rows out.
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="rsvps")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
@@ -303,3 +306,163 @@ class RSVP(models.Model):
 
 
 REMINDER_BEFORE = timedelta(hours=24)
+
+
+# --- Forms built by staff (volunteer sign-ups and surveys) ---------------------------------
+
+
+class Form(models.Model):
+    """A form staff build for volunteer sign-ups or surveys. Everyone who answers gives their
+    name, an e-mail or a phone, and their language (the built-in contact fields), then the
+    form's own fields. Each submission creates or matches a person of the organization."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open: taking answers")
+        CLOSED = "closed", _("Closed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    title = I18nCharField(_("title"), max_length=200)
+    intro = I18nTextField(_("introduction"), blank=True)
+    thanks = I18nTextField(
+        _("thank-you message"), blank=True, help_text=_("Shown after sending. Leave empty for a plain thank you.")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_volunteer_signup = models.BooleanField(
+        _("volunteer sign-up"),
+        default=False,
+        help_text=_("People who send it count as volunteers on the engagement ladder."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:form_detail", kwargs={"org": self.organization.slug, "form_id": self.pk})
+
+    def get_public_url(self) -> str:
+        return reverse("actions:form_public", kwargs={"slug": self.organization.slug, "token": self.token})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.campaign_id is not None and self.campaign.organization_id != self.organization_id:  # type: ignore[union-attr]
+            raise ValidationError({"campaign": _("Choose one of the campaigns your organization leads.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class FormField(models.Model):
+    """One question of a form, in the order of ``position``. Choices are stored with a key that
+    answers keep; a consent field records consent to one channel of the people app."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        CHOICE = "choice", _("One choice")
+        MULTI_CHOICE = "multi_choice", _("Several choices")
+        DATE = "date", _("Date")
+        CONSENT = "consent", _("Consent to be contacted")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="fields")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    label = I18nCharField(_("question"), max_length=300)
+    help = I18nCharField(_("help text"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    # [{"key": "1", "label": {"en": "Mornings", "es": "Mañanas"}}, …] for choice fields.
+    options = models.JSONField(_("choices"), default=list, blank=True)
+    consent_channel = models.CharField(
+        _("consent to"), max_length=10, choices=Channel.choices, blank=True,
+        help_text=_("For a consent field: the way of contacting the person that they agree to."),
+    )  # fmt: skip
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in (self.Kind.CHOICE, self.Kind.MULTI_CHOICE)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.CONSENT and not self.consent_channel:
+            raise ValidationError({"consent_channel": _("Choose what the person agrees to.")})
+        if self.kind != self.Kind.CONSENT:
+            self.consent_channel = ""
+        if self.has_options and not self.options:
+            raise ValidationError(_("Give at least one choice, one per line."))
+        if not self.has_options:
+            self.options = []
+
+    def option_label(self, key: str) -> str:
+        from i18nfield.strings import LazyI18nString
+
+        for option in self.options:
+            if option.get("key") == key:
+                return str(LazyI18nString(option.get("label") or {}))
+        return key
+
+
+class FormSubmission(models.Model):
+    """One person's answers to one form. The answers (JSON, keyed by field id) are encrypted at
+    rest: a survey may ask about anything."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="submissions")
+    # A named reverse relation: merging two people (people.merging) moves the submissions.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="form_submissions")
+    answers_json = EncryptedTextField(_("answers"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        indexes = [
+            models.Index(fields=["form", "created_at"]),
+            models.Index(fields=["organization", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.form_id}"
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        import json
+
+        raw = self.answers_json
+        return json.loads(raw) if raw else {}

@@ -14,3 +14,8 @@ register(
     roles={Role.ADMIN},
     label="Publish the coalition's code of conduct (hub only)",
 )
+register(
+    "actions:export",
+    roles={Role.ADMIN, Role.ORGANIZER},
+    label="Export the answers people sent to the organization's forms (CSV, Excel)",
+)

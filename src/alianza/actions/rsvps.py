@@ -43,7 +43,9 @@ def rsvp_from_token(token: str) -> RSVP | None:
     except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError, ValueError):
         return None
     with scope(organization=organization):
-        return RSVP.objects.select_related("event", "shift", "person", "organization").filter(pk=data["r"]).first()
+        # An erased person's RSVP (no person) is only a count now: its old link opens nothing.
+        rsvps = RSVP.objects.select_related("event", "shift", "person", "organization")
+        return rsvps.filter(pk=data["r"], person__isnull=False).first()
 
 
 def _enqueue(task_name: str, rsvp: RSVP) -> None:

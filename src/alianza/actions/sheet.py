@@ -58,7 +58,10 @@ def sign_in_sheet_pdf(*, event: Event, rsvps: list[RSVP]) -> bytes:
         pdf.ln()
 
     header_row()
-    rows = [(r.person.display_name, str(r.shift) if r.shift else "", "X" if r.attended_at else "") for r in rsvps]
+    rows = [
+        (r.person.display_name if r.person else "", str(r.shift) if r.shift else "", "X" if r.attended_at else "")
+        for r in rsvps
+    ]
     rows += [("", "", "")] * 10  # walk-ins
     for number, (name, shift, here) in enumerate(rows, start=1):
         if pdf.will_page_break(9):

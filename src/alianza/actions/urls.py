@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_public, views_staff
+from . import views_public, views_public_forms, views_staff, views_staff_forms
 
 app_name = "actions"
 
@@ -43,5 +43,39 @@ urlpatterns = [
         "staff/<slug:org>/events/<int:event_pk>/sign-in-sheet.pdf",
         views_staff.sign_in_sheet,
         name="sign_in_sheet",
+    ),
+    # Forms built by staff (volunteer sign-ups, surveys): public page, then the staff pages.
+    path("forms/<slug:slug>/<str:token>/", views_public_forms.form_public, name="form_public"),
+    path("forms/<slug:slug>/<str:token>/thanks/", views_public_forms.form_thanks, name="form_thanks"),
+    path("staff/<slug:org>/forms/", views_staff_forms.form_list, name="form_list"),
+    path("staff/<slug:org>/forms/new/", views_staff_forms.form_new, name="form_new"),
+    path("staff/<slug:org>/forms/<int:form_id>/", views_staff_forms.form_detail, name="form_detail"),
+    path("staff/<slug:org>/forms/<int:form_id>/edit/", views_staff_forms.form_edit, name="form_edit"),
+    path("staff/<slug:org>/forms/<int:form_id>/status/", views_staff_forms.form_status, name="form_status"),
+    path("staff/<slug:org>/forms/<int:form_id>/fields/", views_staff_forms.form_field_new, name="form_field_new"),
+    path(
+        "staff/<slug:org>/forms/<int:form_id>/fields/<int:question_id>/edit/",
+        views_staff_forms.form_field_edit,
+        name="form_field_edit",
+    ),
+    path(
+        "staff/<slug:org>/forms/<int:form_id>/fields/<int:question_id>/remove/",
+        views_staff_forms.form_field_remove,
+        name="form_field_remove",
+    ),
+    path(
+        "staff/<slug:org>/forms/<int:form_id>/fields/<int:question_id>/move/",
+        views_staff_forms.form_field_move_view,
+        name="form_field_move",
+    ),
+    path(
+        "staff/<slug:org>/forms/<int:form_id>/submissions/",
+        views_staff_forms.form_submissions,
+        name="form_submissions",
+    ),
+    path(
+        "staff/<slug:org>/forms/<int:form_id>/submissions/export/",
+        views_staff_forms.form_export,
+        name="form_export",
     ),
 ]

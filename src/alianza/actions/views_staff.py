@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked, require_permission
 from alianza.network.principles import PrinciplesError
 from alianza.people.contact import phone_display
 
@@ -215,8 +215,16 @@ def rsvp_cancel_view(request: OrgRequest, event_pk: int, rsvp_id: int) -> HttpRe
     return redirect(event.get_absolute_url())
 
 
+def _phones(rsvp: RSVP) -> list[str]:
+    return [phone_display(p.number) for p in rsvp.person.phones.all()] if rsvp.person else []
+
+
 def _checkin_rows(event: Event, q: str) -> list[dict[str, object]]:
-    rsvps = RSVP.objects.filter(event=event).exclude(status=RSVP.Status.CANCELLED).select_related("person", "shift")
+    rsvps = (
+        RSVP.objects.filter(event=event, person__isnull=False)  # erased people's RSVPs stay only as counts
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("person", "shift")
+    )
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
         match = (
@@ -230,10 +238,7 @@ def _checkin_rows(event: Event, q: str) -> list[dict[str, object]]:
             match |= Q(person__phones__number__contains=digits)
         rsvps = rsvps.filter(match).distinct()
     rsvps = rsvps.order_by("person__family_name", "person__given_name", "id")[:100]
-    return [
-        {"rsvp": r, "phones": [phone_display(p.number) for p in r.person.phones.all()]}
-        for r in rsvps.prefetch_related("person__phones")
-    ]
+    return [{"rsvp": r, "phones": _phones(r)} for r in rsvps.prefetch_related("person__phones")]
 
 
 @require_permission("actions:checkin")
@@ -262,9 +267,9 @@ def checkin_mark(request: OrgRequest, event_pk: int, rsvp_id: int) -> HttpRespon
         raise Http404
     rsvp = rsvp_check_in(rsvp=rsvp, actor=request.user, request=request)
     if request.headers.get("HX-Request"):  # htmx replaces just this person's row
-        row = {"rsvp": rsvp, "phones": [phone_display(p.number) for p in rsvp.person.phones.all()]}
+        row = {"rsvp": rsvp, "phones": _phones(rsvp)}
         return render(request, "actions/checkin_row.html", {"event": event, "row": row, "q": ""})
-    messages.success(request, _("%(name)s is checked in.") % {"name": rsvp.person.display_name})
+    messages.success(request, _("%(name)s is checked in.") % {"name": rsvp.person})
     url = reverse("actions:checkin", kwargs={"org": request.organization.slug, "event_pk": event.pk})
     q = request.POST.get("q", "").strip()
     return redirect(f"{url}?q={q}" if q else url)
@@ -289,7 +294,7 @@ def walk_in(request: OrgRequest, event_pk: int) -> HttpResponse:
         except RSVPError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(name)s is checked in.") % {"name": rsvp.person.display_name})
+            messages.success(request, _("%(name)s is checked in.") % {"name": rsvp.person})
             return redirect("actions:checkin", org=request.organization.slug, event_pk=event.pk)
     context = {
         "event": event,
@@ -304,11 +309,12 @@ def walk_in(request: OrgRequest, event_pk: int) -> HttpResponse:
 
 
 @require_permission("actions:checkin")
+@refuse_when_locked
 @require_GET
 def sign_in_sheet(request: OrgRequest, event_pk: int) -> HttpResponse:
     event = _event(request, event_pk)
     rsvps = list(
-        RSVP.objects.filter(event=event)
+        RSVP.objects.filter(event=event, person__isnull=False)
         .exclude(status=RSVP.Status.CANCELLED)
         .select_related("person", "shift")
         .order_by("person__family_name", "person__given_name", "id")

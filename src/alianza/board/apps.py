@@ -29,8 +29,10 @@ class BoardConfig(AppConfig):
 
         from . import permissions  # noqa: F401 — registers the board permissions
         from .demo import demo_board
+        from .personal_data import register_contributors
         from .timeline import board_entries
 
         demo.register_step(demo_board)
         timeline.register(board_entries)
+        register_contributors()  # seats and honoraria in a person's data export and erasure
         register(NavItem(_("Advisory board"), "board:board", "board:manage", order=64, shown_in=_in_hub))

@@ -159,7 +159,7 @@ def honoraria_export(
             honoraria = honoraria.filter(date__year=year)
         for h in honoraria:
             row = [
-                h.seat.person.display_name,
+                h.seat.person.display_name if h.seat.person else str(_("(erased)")),
                 str(h.seat.get_role_display()),
                 h.date.isoformat(),
                 h.purpose,

@@ -34,7 +34,10 @@ class BoardSeat(models.Model):
         MEMBER = "member", _("Member")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")  # the hub
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="board_seats", verbose_name=_("person"))
+    # None once the person was erased: the seat and its honoraria stay (the hub's books), anonymous.
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="board_seats", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"))
@@ -48,13 +51,13 @@ class BoardSeat(models.Model):
         verbose_name_plural = _("advisory board seats")
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display()})"
+        return f"{self.person or _('(erased)')} ({self.get_role_display()})"
 
     def clean(self) -> None:
         super().clean()
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             raise ValidationError({"term_end": _("The term must end after it starts.")})
-        if self.person_id and self.organization_id and self.person.organization_id != self.organization_id:
+        if self.person is not None and self.organization_id and self.person.organization_id != self.organization_id:
             raise ValidationError({"person": _("Choose one of your organization's people.")})
 
     def days_left(self, today: date | None = None) -> int:

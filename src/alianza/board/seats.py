@@ -27,11 +27,14 @@ def first_error(exc: ValidationError) -> str:
 
 
 def _check_terms_do_not_overlap(seat: BoardSeat) -> None:
+    person = seat.person
+    if person is None:  # an erased person's seat (``personal_data.py``): nobody to overlap with
+        return
     overlapping = BoardSeat.objects.filter(
-        person_id=seat.person_id, term_start__lte=seat.term_end, term_end__gte=seat.term_start
+        person=person, term_start__lte=seat.term_end, term_end__gte=seat.term_start
     ).exclude(pk=seat.pk)
     if overlapping.exists():
-        raise BoardError(_("%(name)s already has a seat for part of this term.") % {"name": seat.person.display_name})
+        raise BoardError(_("%(name)s already has a seat for part of this term.") % {"name": person.display_name})
 
 
 def seat_create(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alianza.core.audit import log_action
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked
 from alianza.network.views_staff import hub_permission
 from alianza.people.models import Person
 from alianza.people.queries import people_search
@@ -40,7 +40,7 @@ def board(request: OrgRequest) -> HttpResponse:
             data={"page": "board", "people": len(totals)},
             request=request,
         )
-    rows = [(seat, seat.days_left(today), totals.get(seat.person_id, [])) for seat in seats]
+    rows = [(seat, seat.days_left(today), totals.get(seat.person_id or 0, [])) for seat in seats]
     current = [row for row in rows if row[0].is_current(today)]
     other = [row for row in rows if not row[0].is_current(today)]
     context = {
@@ -85,7 +85,7 @@ def seat_new(request: OrgRequest) -> HttpResponse:
         except BoardError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(name)s has a seat on the board.") % {"name": seat.person.display_name})
+            messages.success(request, _("%(name)s has a seat on the board.") % {"name": seat.person})
             return redirect("board:board", org=request.organization.slug)
     context = {"search": search, "q": q or request.POST.get("q", ""), "form": form}
     return render(request, "board/seat_form.html", context, status=400 if form.errors else 200)
@@ -144,7 +144,7 @@ def _honoraria_page(
         data={"page": "seat", "rows": len(honoraria)},
         request=request,
     )
-    totals = honoraria_totals(organization=request.organization).get(seat.person_id, [])
+    totals = honoraria_totals(organization=request.organization).get(seat.person_id or 0, [])
     form = form or HonorariumForm(initial={"date": timezone.localdate(), "currency": "USD"})
     context = {"seat": seat, "honoraria": honoraria, "totals": totals, "form": form}
     return render(request, "board/honoraria.html", context, status=status)
@@ -191,6 +191,7 @@ def honorarium_edit(request: OrgRequest, seat_id: int, honorarium_id: int) -> Ht
 
 
 @hub_permission("board:honoraria")
+@refuse_when_locked
 @require_GET
 def honoraria_csv(request: OrgRequest) -> HttpResponse:
     form = ExportForm(request.GET or None)

@@ -23,6 +23,7 @@ from .commitments import (
     commitment_set_status,
     organization_commitments,
 )
+from .dashboard import campaign_panels
 from .forms import (
     AllyForm,
     CampaignForm,
@@ -106,6 +107,7 @@ def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
         "summary": accountability(commitments),
         "can_edit": access.is_lead and has_permission(request, "campaigns:edit"),
         "ally_form": AllyForm(),
+        "panels": campaign_panels(access.campaign),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

@@ -11,9 +11,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from . import account_audit, checks, crypto  # noqa: F401 — checks registers itself
+        from . import account_audit, checks, crypto, sessions  # noqa: F401 — checks registers itself
 
         account_audit.connect()
+        sessions.connect()
         _register_menu()
 
         def _clear_keys(setting: str, **kwargs: object) -> None:
@@ -29,6 +30,7 @@ def _register_menu() -> None:
     register(NavItem(_("Home"), "core:organization_home", "organization:view", order=0))
     register(NavItem(_("Team"), "core:member_list", "members:view", order=80))
     register(NavItem(_("Audit trail"), "core:audit_list", "audit:view", order=90))
+    register(NavItem(_("Lockdown"), "core:lockdown", "lockdown:manage", order=92))
     register(NavItem(_("Profile"), "core:organization_edit", "organization:edit", order=95))
     register(
         NavItem(_("Legal requests"), "core:legal_request_list", "legal:manage", order=92, shown_in=lambda o: o.is_hub)

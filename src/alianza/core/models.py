@@ -61,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("operator"), default=False, help_text=_("May use the operators' admin site."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set by an organization's lockdown (``core/lockdown.py``): until this user has passed
+    # two-factor again after this moment, every session of theirs is signed out.
+    two_factor_required_after = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -135,6 +138,10 @@ class Organization(models.Model):
         help_text=_("Seen only by this organization's admins; encrypted at rest."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # Set while the organization is locked down (``core/lockdown.py``). Anything that lets
+    # data out or in (exports, imports, and any future API token) must check
+    # ``alianza.core.lockdown.organization_is_locked`` first.
+    locked_down_at = models.DateTimeField(_("locked down since"), null=True, blank=True, editable=False)
 
     objects = OrganizationManager()
 
@@ -297,6 +304,74 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.last_enqueued_at or 'never'})"
+
+
+class Lockdown(models.Model):
+    """One emergency lockdown of an organization, from the moment an admin started it until a
+    second admin approved lifting it. ``Organization.locked_down_at`` mirrors the open one."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="lockdowns")
+    reason = EncryptedTextField(_("what happened"), blank=True, help_text=_("Encrypted; seen by your admins only."))
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    users_signed_out = models.PositiveIntegerField(default=0)
+    sessions_ended = models.PositiveIntegerField(default=0)
+    lift_requested_at = models.DateTimeField(null=True, blank=True)
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Each notice e-mail is claimed (stamped) before it is sent, so a retried task sends it once.
+    locked_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lift_request_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lifted_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # At most one lockdown open per organization.
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(lifted_at=None), name="one_open_lockdown"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} locked down {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifted_at is None
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a staff user, for their "active sessions" page and for ending
+    sessions (one, all others, or all of an organization's users in a lockdown).
+
+    It points at Django's database session (the reference, not a copy of the key) and
+    disappears with it: signing out, expiry (``clearsessions``) and ending it all delete the
+    session row, and this one with it. The address is never stored whole: only its network
+    (``/24`` for IPv4, ``/48`` for IPv6)."""
+
+    session = models.OneToOneField("sessions.Session", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    browser = models.CharField(max_length=40, blank=True)  # from the User-Agent: "Firefox"
+    platform = models.CharField(max_length=40, blank=True)  # "Android"
+    network = models.CharField(max_length=50, blank=True)  # "203.0.113.0/24"
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.browser} {self.platform} · {self.network}"
 
 
 class LegalRequest(models.Model):

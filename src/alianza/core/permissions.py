@@ -63,3 +63,8 @@ register("members:view", roles={Role.ADMIN, Role.ORGANIZER, Role.ADVOCATE}, labe
 register("members:manage", roles={Role.ADMIN}, label="Invite colleagues, change roles, remove access")
 register("audit:view", roles={Role.ADMIN}, label="Browse the audit trail")
 register("legal:manage", roles={Role.ADMIN}, label="Record legal requests and publish the transparency report (hub)")
+register(
+    "lockdown:manage",
+    roles={Role.ADMIN},
+    label="Lock the organization down in an emergency; ask for or approve lifting it",
+)

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
@@ -105,6 +105,24 @@ def require_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]],
         return wrapper
 
     return decorator
+
+
+def refuse_when_locked(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Put under ``require_permission`` on every view that lets data out of an organization or
+    into it (exports, imports, downloads): while the organization is locked down
+    (``core/lockdown.py``) it answers 423 with a page that says why, instead of the view."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        from .lockdown import organization_is_locked
+
+        organization = getattr(request, "organization", None)
+        if organization is not None and organization_is_locked(organization):
+            return render(request, "core/lockdown_refused.html", status=423)
+        return view(request, *args, **kwargs)
+
+    wrapper.refuses_when_locked = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 def has_permission(request: HttpRequest, code: str) -> bool:

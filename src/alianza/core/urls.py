@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_legal, views_public, views_staff
+from . import views_legal, views_lockdown, views_public, views_sessions, views_staff
 
 app_name = "core"
 
@@ -33,4 +33,12 @@ urlpatterns = [
     ),
     path("staff/<slug:org>/legal/transparency/", views_legal.transparency, name="legal_transparency"),
     path("staff/<slug:org>/legal/transparency.csv", views_legal.transparency_csv, name="legal_transparency_csv"),
+    # Active sessions (the user's own, under the account area) and the emergency lockdown.
+    path("accounts/sessions/", views_sessions.session_list, name="session_list"),
+    path("accounts/sessions/<int:user_session_id>/end/", views_sessions.session_end, name="session_end"),
+    path("accounts/sessions/end-others/", views_sessions.sessions_end_others, name="sessions_end_others"),
+    path("staff/<slug:org>/lockdown/", views_lockdown.lockdown_page, name="lockdown"),
+    path("staff/<slug:org>/lockdown/lift/request/", views_lockdown.lift_request, name="lockdown_lift_request"),
+    path("staff/<slug:org>/lockdown/lift/approve/", views_lockdown.lift_approve, name="lockdown_lift_approve"),
+    path("staff/<slug:org>/lockdown/hub-approve/", views_lockdown.hub_approve, name="lockdown_hub_approve"),
 ]

@@ -14,6 +14,7 @@ class PeopleConfig(AppConfig):
 
         from . import permissions  # noqa: F401 — registers the people permissions
         from .demo import demo_people
+        from .personal_data_people import register_people_contributors
 
         demo.register_step(demo_people)
 
@@ -23,3 +24,5 @@ class PeopleConfig(AppConfig):
         register(NavItem(_("Segments"), "people:segment_list", "people:view", order=12))
         register(NavItem(_("Lists"), "people:list_index", "people:view", order=13))
         register(NavItem(_("Custom fields"), "people:field_list", "people:fields", order=14))
+        register(NavItem(_("Data requests"), "people:subject_request_list", "people:subject_requests", order=15))
+        register_people_contributors()

@@ -423,3 +423,78 @@ class Segment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:segment_detail", kwargs={"org": self.organization.slug, "segment_id": self.pk})
+
+
+class SubjectRequestKind(models.TextChoices):
+    EXPORT = "export", _("A copy of my data")
+    ERASURE = "erasure", _("Erase my data")
+
+
+class SubjectRequestConfirmation(models.Model):
+    """A request from the public page, waiting for its link to be opened. It belongs to no
+    organization yet (nobody may learn from it whether an address is known), so it is not
+    scoped. The link's token is stored only as a SHA-256 hash; the row is deleted when the
+    link expires, and its address is blanked once the link has been used (``subject_requests``)."""
+
+    kind = models.CharField(_("request"), max_length=10, choices=SubjectRequestKind.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # A random value that, with the server's secret, gives back the token for the e-mail task:
+    # useless without SECRET_KEY, so the database alone never holds a working link.
+    token_salt = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.created_at:%Y-%m-%d})"
+
+
+class SubjectRequest(models.Model):
+    """A person's confirmed request for a copy of their data or its erasure, in the queue of
+    one organization that holds a matching record. One confirmation makes one row per such
+    organization, all with the same ``reference``. Answer by ``due_on``."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To answer")
+        DONE = "done", _("Answered")
+        DECLINED = "declined", _("Declined")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    reference = models.UUIDField()
+    kind = models.CharField(_("request"), max_length=10, choices=SubjectRequestKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="subject_requests"
+    )
+    # Where to answer: blanked when the person is erased (the answer is then the erasure itself).
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_on = models.DateField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tombstone = models.CharField(max_length=36, blank=True)  # the erasure's tombstone id
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        verbose_name = _("request about a person's data")
+        verbose_name_plural = _("requests about people's data")
+        indexes = [models.Index(fields=["organization", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} ({self.status})"
+
+    @property
+    def is_late(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()

@@ -20,3 +20,8 @@ register(
     roles={Role.ADMIN},
     label="Define the organization's custom fields on people (text, number, date, choice)",
 )
+register(
+    "people:subject_requests",
+    roles={Role.ADMIN, Role.ORGANIZER},
+    label="Answer people's requests about their own data: export a person's data, erase a person",
+)

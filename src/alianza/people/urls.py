@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import views_duplicates, views_export, views_fields, views_import, views_lists, views_segments, views_staff
+from . import (
+    views_duplicates,
+    views_export,
+    views_fields,
+    views_import,
+    views_lists,
+    views_public,
+    views_segments,
+    views_staff,
+    views_subject,
+)
 
 app_name = "people"
 
@@ -58,4 +68,35 @@ urlpatterns = [
     path("staff/<slug:org>/people/fields/<int:field_id>/edit/", views_fields.field_edit, name="field_edit"),
     path("staff/<slug:org>/people/fields/<int:field_id>/archive/", views_fields.field_archive, name="field_archive"),
     path("staff/<slug:org>/people/fields/<int:field_id>/delete/", views_fields.field_delete, name="field_delete"),
+    # A person's own data: export, erasure, and the requests people confirm from the public page.
+    path(
+        "staff/<slug:org>/people/<int:person_id>/data.zip",
+        views_subject.person_data_export,
+        name="person_data_export",
+    ),
+    path("staff/<slug:org>/people/<int:person_id>/erase/", views_subject.person_erase_view, name="person_erase"),
+    path("staff/<slug:org>/people/requests/", views_subject.subject_request_list, name="subject_request_list"),
+    path(
+        "staff/<slug:org>/people/requests/<int:request_id>/",
+        views_subject.subject_request_detail,
+        name="subject_request_detail",
+    ),
+    path(
+        "staff/<slug:org>/people/requests/<int:request_id>/export/",
+        views_subject.subject_request_export_view,
+        name="subject_request_export",
+    ),
+    path(
+        "staff/<slug:org>/people/requests/<int:request_id>/erase/",
+        views_subject.subject_request_erase_view,
+        name="subject_request_erase",
+    ),
+    path(
+        "staff/<slug:org>/people/requests/<int:request_id>/decline/",
+        views_subject.subject_request_decline_view,
+        name="subject_request_decline",
+    ),
+    path("privacy/request/", views_public.subject_request, name="subject_request"),
+    path("privacy/request/sent/", views_public.subject_request_sent, name="subject_request_sent"),
+    path("privacy/confirm/<str:token>/", views_public.subject_request_confirm_view, name="subject_request_confirm"),
 ]

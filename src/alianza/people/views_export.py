@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, refuse_when_locked, require_permission
 
 from .exporting import people_export
 from .forms_segments import ExportForm
@@ -43,6 +43,7 @@ def _bad_request() -> HttpResponse:
 
 
 @require_permission("people:export")
+@refuse_when_locked
 @never_cache
 @require_POST
 def search_export(request: OrgRequest) -> HttpResponseBase:
@@ -54,6 +55,7 @@ def search_export(request: OrgRequest) -> HttpResponseBase:
 
 
 @require_permission("people:export")
+@refuse_when_locked
 @never_cache
 @require_POST
 def list_export(request: OrgRequest, list_id: int) -> HttpResponseBase:
@@ -65,6 +67,7 @@ def list_export(request: OrgRequest, list_id: int) -> HttpResponseBase:
 
 
 @require_permission("people:export")
+@refuse_when_locked
 @never_cache
 @require_POST
 def segment_export(request: OrgRequest, segment_id: int) -> HttpResponseBase:

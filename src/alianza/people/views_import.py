@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, refuse_when_locked, require_permission
 
 from .forms_import import MappingForm, UploadForm
 from .importing import (
@@ -26,6 +26,7 @@ from .models import ImportJob
 
 
 @require_permission("people:import")
+@refuse_when_locked
 @require_http_methods(["GET", "POST"])
 def import_upload(request: OrgRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -50,6 +51,7 @@ def import_upload(request: OrgRequest) -> HttpResponse:
 
 
 @require_permission("people:import")
+@refuse_when_locked
 @require_http_methods(["GET", "POST"])
 def import_detail(request: OrgRequest, job_id: int) -> HttpResponse:
     job: ImportJob = get_for_org(ImportJob, organization=request.organization, pk=job_id)
@@ -93,6 +95,7 @@ def import_progress(request: OrgRequest, job_id: int) -> HttpResponse:
 
 
 @require_permission("people:import")
+@refuse_when_locked
 @require_GET
 def import_rejections(request: OrgRequest, job_id: int) -> StreamingHttpResponse:
     job: ImportJob = get_for_org(ImportJob, organization=request.organization, pk=job_id)

@@ -30,6 +30,7 @@ from .operations import (
     sharing_grant_create,
     sharing_grant_revoke,
 )
+from .panels import person_facts
 from .queries import people_search
 from .timeline import person_timeline
 
@@ -104,9 +105,12 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
             "notes": person.notes if not access.shared else "",
             # The organization's own fields, like its tags: not for partners.
             "custom": _custom_shown(person) if not access.shared else [],
+            # What apps above people add (e.g. the engagement ladder): the holder's own view only.
+            "facts": person_facts(person) if not access.shared else [],
         }
     context["can_edit"] = not access.shared and has_permission(request, "people:edit")
     context["can_share"] = not access.shared and has_permission(request, "people:share")
+    context["can_subject"] = not access.shared and has_permission(request, "people:subject_requests")
     context["share_form"] = SharingGrantForm(organization=request.organization)
     return render(request, "people/person_detail.html", context)
 

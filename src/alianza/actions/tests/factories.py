@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
 
-from alianza.actions.models import RSVP, CodeOfConductVersion, Event, Shift
+from alianza.actions.models import RSVP, CodeOfConductVersion, Event, Form, FormField, FormSubmission, Shift
 from alianza.core.models import Organization, User
 from alianza.core.testing import isolation
 from alianza.network.tests.factories import make_hub
@@ -59,6 +59,56 @@ def make_conduct(hub: Organization, **fields: Any) -> CodeOfConductVersion:
     return CodeOfConductVersion.objects.create(organization=hub, **fields)
 
 
+@scopes_disabled()
+def make_form(organization: Organization, **fields: Any) -> Form:
+    _counter["n"] += 1
+    fields.setdefault(
+        "title", LazyI18nString({"en": f"Volunteer {_counter['n']}", "es": f"Voluntariado {_counter['n']}"})
+    )
+    fields.setdefault("status", Form.Status.OPEN)
+    return Form.objects.create(organization=organization, **fields)
+
+
+@scopes_disabled()
+def make_form_field(form: Form, **fields: Any) -> FormField:
+    fields.setdefault("kind", FormField.Kind.TEXT)
+    fields.setdefault("label", LazyI18nString({"en": "Question", "es": "Pregunta"}))
+    fields.setdefault("position", FormField.objects.filter(form=form).count())
+    if fields["kind"] in (FormField.Kind.CHOICE, FormField.Kind.MULTI_CHOICE):
+        fields.setdefault(
+            "options",
+            [
+                {"key": "1", "label": {"en": "Mornings", "es": "Mañanas"}},
+                {"key": "2", "label": {"en": "Evenings", "es": "Tardes"}},
+            ],
+        )
+    return FormField.objects.create(organization=form.organization, form=form, **fields)
+
+
+@scopes_disabled()
+def make_submission(form: Form, person: Any = None, answers: dict[str, Any] | None = None) -> FormSubmission:
+    import json
+
+    person = person or make_person(
+        form.organization, email=f"form{_counter['n']}-{FormSubmission.objects.count()}@example.org"
+    )
+    return FormSubmission.objects.create(
+        organization=form.organization, form=form, person=person, answers_json=json.dumps(answers or {})
+    )
+
+
+def _form_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    form = make_form(organization)
+    make_submission(form)
+    return form.pk
+
+
+@scopes_disabled()
+def _question_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    form = Form.objects.get(pk=values["form_id"]) if "form_id" in values else make_form(organization)
+    return make_form_field(form).pk
+
+
 def _event_pk(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
     return make_event(organization).pk
 
@@ -89,11 +139,24 @@ for _name, _code in {
     "actions:walk_in": "actions:checkin",
     "actions:sign_in_sheet": "actions:checkin",
     "actions:conduct": "actions:conduct",
+    "actions:form_list": "actions:view",
+    "actions:form_new": "actions:edit",
+    "actions:form_detail": "actions:view",
+    "actions:form_edit": "actions:edit",
+    "actions:form_status": "actions:edit",
+    "actions:form_field_new": "actions:edit",
+    "actions:form_field_edit": "actions:edit",
+    "actions:form_field_remove": "actions:edit",
+    "actions:form_field_move": "actions:edit",
+    "actions:form_submissions": "actions:view",
+    "actions:form_export": "actions:export",
 }.items():
     isolation.expect_permission(_name, _code)
 
 isolation.register("event_pk", _event_pk)
 isolation.register("shift_id", _shift_id)
 isolation.register("rsvp_id", _rsvp_id)
+isolation.register("form_id", _form_id)
+isolation.register("question_id", _question_id)
 # The code of conduct exists only in the hub (404 elsewhere).
 isolation.prepare_organizations("actions:conduct", make_hub)

@@ -86,6 +86,10 @@ for _name, _code in {
     "core:legal_request_edit": "legal:manage",
     "core:legal_transparency": "legal:manage",
     "core:legal_transparency_csv": "legal:manage",
+    "core:lockdown": "lockdown:manage",
+    "core:lockdown_lift_request": "lockdown:manage",
+    "core:lockdown_lift_approve": "lockdown:manage",
+    "core:lockdown_hub_approve": "lockdown:manage",
 }.items():
     isolation.expect_permission(_name, _code)
 

@@ -44,6 +44,11 @@ NON_TENANT_ROUTES = {
     "events/<slug:slug>/<str:token>/thanks/",
     "events/<slug:slug>/<str:token>/event.ics",
     "rsvp/<str:token>/",
+    "forms/<slug:slug>/<str:token>/",
+    "forms/<slug:slug>/<str:token>/thanks/",
+    "privacy/request/",
+    "privacy/request/sent/",
+    "privacy/confirm/<str:token>/",
 }
 
 

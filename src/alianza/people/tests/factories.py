@@ -178,3 +178,41 @@ for _name in ("field_list", "field_new", "field_edit", "field_archive", "field_d
     isolation.expect_permission(f"people:{_name}", "people:fields")
 
 isolation.register("field_id", _field_id)
+
+
+# A person's own data: export, erasure, requests.
+@scopes_disabled()
+def make_subject_request(
+    organization: Organization, *, person: Person | None = None, kind: str = "export", **fields: Any
+) -> Any:
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alianza.people.models import SubjectRequest
+
+    person = person or make_person(organization, email=f"req{_counter['n'] + 1}@example.org")
+    email = person.emails.values_list("email", flat=True).first() or ""
+    fields.setdefault("due_on", timezone.localdate() + timedelta(days=30))
+    return SubjectRequest.objects.create(
+        organization=organization, reference=uuid.uuid4(), kind=kind, person=person, email=email, **fields
+    )
+
+
+def _request_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    return int(make_subject_request(organization).pk)
+
+
+for _name in (
+    "person_data_export",
+    "person_erase",
+    "subject_request_list",
+    "subject_request_detail",
+    "subject_request_export",
+    "subject_request_erase",
+    "subject_request_decline",
+):
+    isolation.expect_permission(f"people:{_name}", "people:subject_requests")
+
+isolation.register("request_id", _request_id)

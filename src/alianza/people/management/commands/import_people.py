@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
+from alianza.core.lockdown import organization_is_locked
 from alianza.core.models import Organization
 from alianza.people.importing import ImportFileError, import_job_create, import_job_run, import_job_start
 from alianza.people.models import ImportJob
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(slug=options["org"]).first()
         if organization is None:
             raise CommandError(f"No organization with the short name {options['org']!r}")
+        if organization_is_locked(organization):
+            raise CommandError(
+                f"{organization.name} is locked down: imports are refused until two admins lift it "
+                f"(alianza lockdown --org {organization.slug} --status)."
+            )
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No file {path}")

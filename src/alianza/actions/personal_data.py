@@ -1,0 +1,102 @@
+"""The actions app's contributors to a person's data export and erasure (``people.personal_data``):
+RSVPs (with their shift, attendance and code-of-conduct acceptance) and the events a person
+proposed as a volunteer host.
+
+Erasure keeps what the organization counts: an RSVP row stays with its event, status, shift,
+attendance and accepted code-of-conduct version, but no longer points at the person and loses
+its e-mail address, so an event's confirmed and attended numbers do not change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from alianza.core.models import User
+from alianza.people.models import Person
+from alianza.people.personal_data import Contributor, plain, register
+
+from .models import RSVP, Event
+
+
+def _rsvps_export(person: Person) -> list[dict[str, Any]]:
+    rsvps = RSVP.objects.filter(person=person).select_related("event", "shift", "conduct_version")
+    return [
+        {
+            "event": str(r.event.title),
+            "starts_at": plain(r.event.starts_at),
+            "status": r.status,
+            "source": r.source,
+            "language": r.language,
+            "email_for_messages": r.email,
+            "shift_role": r.shift.role if r.shift else None,
+            "shift_starts_at": plain(r.shift.starts_at) if r.shift else None,
+            "answered_at": plain(r.created_at),
+            "cancelled_at": plain(r.cancelled_at),
+            "attended_at": plain(r.attended_at),
+            "code_of_conduct_version": r.conduct_version.version if r.conduct_version else None,
+            "code_of_conduct_accepted_at": plain(r.conduct_accepted_at),
+        }
+        for r in rsvps.order_by("created_at", "id")
+    ]
+
+
+def _rsvps_erase(person: Person, *, actor: User | None) -> dict[str, int]:
+    counts = {"anonymised": 0, "attended": 0, "shifts": 0, "code_of_conduct_acceptances": 0}
+    for rsvp in RSVP.objects.filter(person=person):
+        counts["anonymised"] += 1
+        counts["attended"] += int(rsvp.attended_at is not None)
+        counts["shifts"] += int(rsvp.shift_id is not None)
+        counts["code_of_conduct_acceptances"] += int(rsvp.conduct_version_id is not None)
+        rsvp.person = None
+        rsvp.email = ""
+        rsvp.save(update_fields=["person", "email"])
+    return counts
+
+
+def _proposals(person: Person) -> Any:
+    return Event.objects.filter(host_person=person)
+
+
+def _proposals_export(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": str(e.title),
+            "status": e.status,
+            "starts_at": plain(e.starts_at),
+            "host_name": e.host_name,
+            "place": e.place_name,
+            "proposed_at": plain(e.created_at),
+        }
+        for e in _proposals(person).order_by("created_at", "id")
+    ]
+
+
+def _proposals_erase(person: Person, *, actor: User | None) -> dict[str, int]:
+    counts = {"deleted": 0, "host_removed": 0}
+    for event in _proposals(person):
+        if event.status == Event.Status.PROPOSED:
+            # Never reviewed: the proposal is only the person's own words (and perhaps their address).
+            event.delete()
+            counts["deleted"] += 1
+        else:  # the hub took it on: the event stays, without its volunteer host
+            event.host_person = None
+            event.host_name = ""
+            event.save(update_fields=["host_person", "host_name"])
+            counts["host_removed"] += 1
+    return counts
+
+
+def register_contributors() -> None:
+    register(
+        Contributor(
+            "actions.rsvps",
+            _("Events you answered, the shifts you took, your attendance and the code of conduct you accepted"),
+            _rsvps_export,
+            _rsvps_erase,
+            100,
+        )
+    )
+    register(
+        Contributor("actions.proposals", _("Events you proposed as a host"), _proposals_export, _proposals_erase, 100)
+    )
