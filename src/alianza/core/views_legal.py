@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .forms import LegalRequestForm
 from .legal import FIELDS, OUTCOMES, LegalError, legal_request_create, legal_request_update, transparency_report
 from .models import LegalRequest
-from .tenancy import OrgRequest, get_for_org, require_permission
+from .tenancy import OrgRequest, get_for_org, refuse_when_locked, require_permission
 
 PERMISSION = "legal:manage"
 
@@ -118,6 +118,7 @@ def transparency(request: OrgRequest) -> HttpResponse:
 
 
 @hub_permission(PERMISSION)
+@refuse_when_locked  # a download, like every export: refused while the hub is locked down
 @require_GET
 def transparency_csv(request: OrgRequest) -> HttpResponse:
     report = transparency_report(organization=request.organization, year=_year(request))
