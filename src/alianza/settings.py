@@ -200,6 +200,10 @@ ALIANZA_MASTER_KEY = secret("ALIANZA_MASTER_KEY")
 ALIANZA_PREVIOUS_MASTER_KEYS = [k for k in secret("ALIANZA_PREVIOUS_MASTER_KEYS").split(",") if k.strip()]
 # Each organization's own secret lives here, never in a table (so never in a backup).
 ALIANZA_KEY_STORE = env.str("ALIANZA_KEY_STORE", default=str(VAR_DIR / "keys"))
+# `alianza backup` / `restore` (docs/backups.md): its own key, never the master key; keep both
+# away from the backups. The PostgreSQL client programs of the server's version, if not on PATH.
+ALIANZA_BACKUP_KEY = secret("ALIANZA_BACKUP_KEY")
+ALIANZA_PG_BIN_DIR = env.str("ALIANZA_PG_BIN_DIR", default="")
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -46,3 +46,6 @@ def _register_menu() -> None:
     register(NavItem(_("Lockdown"), "core:lockdown", "lockdown:manage", order=92))
     register(NavItem(_("Retention"), "core:retention_settings", "retention:manage", order=92))
     register(NavItem(_("Profile"), "core:organization_edit", "organization:edit", order=95))
+    register(
+        NavItem(_("Legal requests"), "core:legal_request_list", "legal:manage", order=92, shown_in=lambda o: o.is_hub)
+    )

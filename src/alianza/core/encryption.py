@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from . import crypto
 from .audit import log_action
-from .models import Organization
+from .models import Organization, User
 
 
 def encrypted_fields() -> Iterator[tuple[type[models.Model], crypto.EncryptedTextField]]:
@@ -76,3 +76,29 @@ def system_secrets_reencrypt() -> int:
             authenticator.save(update_fields=["data"])
         log_action(actor=None, organization=None, action="core.encryption.system_rotated", data={"reencrypted": count})
     return count
+
+
+def organization_key_destroy(*, organization: Organization, actor: User | None = None) -> dict[str, int]:
+    """Crypto-shredding, the last resort: erase the organization's secret from the key store,
+    so every value encrypted for it (in this database, in copies and in every backup) can never
+    be decrypted again. Irreversible. Returns how many encrypted values were made unreadable,
+    per column; the audit trail records the destruction (with those counts, nothing else)."""
+    counts: dict[str, int] = {}
+    with transaction.atomic(), scopes_disabled():
+        for model, field in encrypted_fields():
+            rows = model._base_manager.filter(**{field.organization_field: organization.pk}).exclude(
+                **{field.attname: ""}
+            )
+            counts[f"{model._meta.label_lower}.{field.attname}"] = rows.exclude(
+                **{f"{field.attname}__isnull": True}
+            ).count()
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="core.encryption.key_destroyed",
+            obj=organization,
+            data={"unreadable": counts},
+        )
+        # Inside the transaction: if shredding fails, no audit event claims it happened.
+        crypto.org_secret_destroy(str(organization.pk))
+    return counts

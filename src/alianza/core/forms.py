@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from i18nfield.forms import I18nModelForm
 
-from .models import AuditEvent, Organization
+from .models import AuditEvent, LegalRequest, Organization
 from .organizations import PROFILE_FIELDS
 from .permissions import Role
 
@@ -130,3 +130,14 @@ class RetentionForm(forms.Form):
                 % {"min": rule.min_days, "max": rule.max_days, "default": rule.default_days},
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
+
+
+class LegalRequestForm(forms.ModelForm):
+    class Meta:
+        model = LegalRequest
+        fields = ["received_on", "kind", "agency", "scope_summary", "status", "person_notified", "closed_on"]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "scope_summary": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -422,3 +422,81 @@ class AuditSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.object_type}:{self.object_id}"
+
+
+class LegalRequest(models.Model):
+    """A legal demand for data that the coalition received (a subpoena, a warrant, a court
+    order, an informal request), recorded by the hub for its yearly transparency report (see
+    docs/legal-process.md). It holds no personal data: the scope is described in general terms."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATIVE_SUBPOENA = "administrative_subpoena", _("Administrative subpoena")
+        JUDICIAL_SUBPOENA = "judicial_subpoena", _("Judicial subpoena")
+        WARRANT = "warrant", _("Warrant signed by a judge")
+        COURT_ORDER = "court_order", _("Court order")
+        INFORMAL = "informal", _("Informal request (call, letter, visit)")
+        OTHER = "other", _("Other")
+
+    class Agency(models.TextChoices):
+        FEDERAL_IMMIGRATION = "federal_immigration", _("Federal immigration enforcement (ICE, CBP, USCIS)")
+        FEDERAL_OTHER = "federal_other", _("Other federal agency")
+        STATE = "state", _("State agency or police")
+        LOCAL = "local", _("Local police or sheriff")
+        COURT = "court", _("Court or prosecutor")
+        PRIVATE = "private", _("Private party (civil lawsuit)")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received, not answered yet")
+        ANSWERED = "answered", _("Answered")
+        PARTIALLY_ANSWERED = "partially_answered", _("Partially answered")
+        CHALLENGED = "challenged", _("Challenged")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REFUSED = "refused", _("Refused")
+
+    class Notified(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        PROHIBITED = "prohibited", _("No: a court order forbids it")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable (no one's data was asked for)")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="legal_requests")
+    received_on = models.DateField(_("received on"))
+    kind = models.CharField(_("kind of request"), max_length=30, choices=Kind.choices)
+    agency = models.CharField(_("who sent it"), max_length=30, choices=Agency.choices)
+    scope_summary = models.TextField(
+        _("what it asks for"),
+        max_length=2000,
+        help_text=_(
+            "In general terms (“records of members of one organization”, “event attendance in "
+            "March”). Do not write anyone's name or contact details here."
+        ),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    person_notified = models.CharField(
+        _("were the people concerned told?"), max_length=20, choices=Notified.choices, default=Notified.NO
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["organization", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.get_kind_display()} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.closed_on and self.received_on and self.closed_on < self.received_on:
+            raise ValidationError({"closed_on": _("A request cannot be closed before it was received.")})
+        if self.closed_on and self.status == self.Status.RECEIVED:
+            raise ValidationError({"status": _("A closed request needs its outcome: choose a status.")})
+        if self.received_on and self.received_on > timezone.localdate():
+            raise ValidationError({"received_on": _("This date is in the future.")})

@@ -62,6 +62,7 @@ register("organization:edit", roles={Role.ADMIN}, label="Edit the organization's
 register("members:view", roles={Role.ADMIN, Role.ORGANIZER, Role.ADVOCATE}, label="See who has access")
 register("members:manage", roles={Role.ADMIN}, label="Invite colleagues, change roles, remove access")
 register("audit:view", roles={Role.ADMIN}, label="Browse the audit trail")
+register("legal:manage", roles={Role.ADMIN}, label="Record legal requests and publish the transparency report (hub)")
 register(
     "lockdown:manage",
     roles={Role.ADMIN},

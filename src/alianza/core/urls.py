@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_lockdown, views_public, views_retention, views_sessions, views_staff
+from . import views_legal, views_lockdown, views_public, views_retention, views_sessions, views_staff
 
 app_name = "core"
 
@@ -24,6 +24,15 @@ urlpatterns = [
     ),
     path("staff/<slug:org>/audit/", views_staff.audit_list, name="audit_list"),
     path("staff/<slug:org>/audit/<int:event_id>/", views_staff.audit_detail, name="audit_detail"),
+    path("staff/<slug:org>/legal/", views_legal.legal_request_list, name="legal_request_list"),
+    path("staff/<slug:org>/legal/new/", views_legal.legal_request_create_view, name="legal_request_create"),
+    path(
+        "staff/<slug:org>/legal/<int:legal_request_id>/",
+        views_legal.legal_request_edit,
+        name="legal_request_edit",
+    ),
+    path("staff/<slug:org>/legal/transparency/", views_legal.transparency, name="legal_transparency"),
+    path("staff/<slug:org>/legal/transparency.csv", views_legal.transparency_csv, name="legal_transparency_csv"),
     # Active sessions (the user's own, under the account area) and the emergency lockdown.
     path("accounts/sessions/", views_sessions.session_list, name="session_list"),
     path("accounts/sessions/<int:user_session_id>/end/", views_sessions.session_end, name="session_end"),

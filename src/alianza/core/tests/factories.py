@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from alianza.core.audit import log_action
-from alianza.core.models import Invitation, Membership, Organization, User
+from alianza.core.models import Invitation, LegalRequest, Membership, Organization, User
 from alianza.core.permissions import Role
 from alianza.core.testing import isolation
 from alianza.core.two_factor import totp_enable
@@ -81,6 +81,11 @@ for _name, _code in {
     "core:invitation_revoke": "members:manage",
     "core:audit_list": "audit:view",
     "core:audit_detail": "audit:view",
+    "core:legal_request_list": "legal:manage",
+    "core:legal_request_create": "legal:manage",
+    "core:legal_request_edit": "legal:manage",
+    "core:legal_transparency": "legal:manage",
+    "core:legal_transparency_csv": "legal:manage",
     "core:lockdown": "lockdown:manage",
     "core:lockdown_lift_request": "lockdown:manage",
     "core:lockdown_lift_approve": "lockdown:manage",
@@ -92,3 +97,27 @@ for _name, _code in {
 isolation.register("membership_id", _membership_id)
 isolation.register("invitation_id", _invitation_id)
 isolation.register("event_id", _event_id)
+
+
+def make_hub_tier(organization: Organization) -> Organization:
+    """The legal-request pages exist in the hub only."""
+    organization.tier = Organization.Tier.HUB
+    organization.save(update_fields=["tier"])
+    return organization
+
+
+@scopes_disabled()
+def make_legal_request(organization: Organization, **fields: Any) -> LegalRequest:
+    fields.setdefault("received_on", timezone.localdate())
+    fields.setdefault("kind", LegalRequest.Kind.ADMINISTRATIVE_SUBPOENA)
+    fields.setdefault("agency", LegalRequest.Agency.FEDERAL_IMMIGRATION)
+    fields.setdefault("scope_summary", "Membership records of one member organization")
+    return LegalRequest.objects.create(organization=organization, **fields)
+
+
+def _legal_request_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    return make_legal_request(organization).pk
+
+
+isolation.register("legal_request_id", _legal_request_id)
+isolation.prepare_organizations("core:legal_", make_hub_tier)
