@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked, require_permission
 
 from .forms_petitions import LetterCampaignForm, PetitionForm, StatusForm
 from .letters import letter_campaign_save, letter_campaign_set_status, letters_export
@@ -139,6 +139,7 @@ def petition_status(request: OrgRequest, petition_pk: int) -> HttpResponse:
 
 
 @require_permission("actions:export")
+@refuse_when_locked
 @require_GET
 def petition_export_view(request: OrgRequest, petition_pk: int, file_format: str) -> HttpResponse:
     petition = _petition(request, petition_pk)
@@ -216,6 +217,7 @@ def letter_status(request: OrgRequest, letter_pk: int) -> HttpResponse:
 
 
 @require_permission("actions:export")
+@refuse_when_locked
 @require_GET
 def letter_export_view(request: OrgRequest, letter_pk: int, file_format: str) -> HttpResponse:
     letter_campaign = _letters(request, letter_pk)

@@ -118,4 +118,4 @@ def test_the_ladder_ignores_erased_submissions_and_counts_everyone_else(org_a, o
         counts = {c.rung.code: (c.at_level, c.reached) for c in ladder.ladder_counts(org_a)}
         assert ladder.person_level(attended).code == "attended"  # type: ignore[union-attr]
     # A NULL person id leaking into a "not in a higher rung" test would hide "attended".
-    assert counts == {"attended": (1, 1), "volunteered": (1, 1), "hosted": (0, 0), "leads": (0, 0)}
+    assert counts == {"signed": (0, 0), "attended": (1, 1), "volunteered": (1, 1), "hosted": (0, 0), "leads": (0, 0)}

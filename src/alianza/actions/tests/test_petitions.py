@@ -325,9 +325,5 @@ def test_the_ladder_functions_count_signers_per_campaign(org_a):
         assert set(ladder_signed_ids(org_a, None).values_list("person_id", flat=True)) == {signer.pk, elsewhere.pk}
         assert list(ladder_signed_ids(org_a, campaign).values_list("person_id", flat=True)) == [signer.pk]
         assert set(petition_participants(org_a, campaign).values_list("pk", flat=True)) == {signer.pk, writer.pk}
-        ladder.register_rung(code="signed", label="Signed", order=10, person_ids=ladder_signed_ids)
-        try:
-            counts = {c.rung.code: c.reached for c in ladder.ladder_counts(org_a, campaign)}
-        finally:
-            ladder.unregister_rung("signed")
+        counts = {c.rung.code: c.reached for c in ladder.ladder_counts(org_a, campaign)}  # "signed" is registered
     assert counts["signed"] == 1
