@@ -14,8 +14,8 @@ for erasure. ``person_erase`` works on one organization; the bare DELETEs on the
 find the same rows in tables of the same size. Erasing all of the 10 % one by one (100k people
 at 1M) takes too long to run in a benchmark, so the erasure runs on a sample and is reported
 per person; the bare DELETE removes as many people's rows (in bulk, then one person per
-transaction) and then, in bulk, the rest of the 10 %. Timings are reported, never asserted; the load average is recorded with them.
-Results go to var/bench/.
+transaction) and then, in bulk, the rest of the 10 %. Timings are reported, never asserted;
+the load average is recorded with them. Results go to var/bench/.
 """
 
 from __future__ import annotations
