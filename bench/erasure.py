@@ -5,7 +5,7 @@ person to a sample of the 10 % of a database's people marked for erasure, beside
 SQLite and PostgreSQL, with the peak memory (VmHWM) of the process that ran each step. See the
 "Performance" section of docs/subject-requests.md.
 
-    python bench/erasure.py               # 20k people, 100 of them erased (make bench)
+    python bench/erasure.py               # 20k people, 50 of them erased (make bench)
     python bench/erasure.py --full        # also 1M people, 1,000 of them erased
 
 Each size gets a fresh, migrated database holding two organizations of N people each; every
@@ -309,7 +309,7 @@ def _print(name: str, rows: int, result: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20_000, help="people per organization")
-    parser.add_argument("--sample", type=int, default=100, help="people erased at --rows")
+    parser.add_argument("--sample", type=int, default=50, help="people erased at --rows")
     parser.add_argument("--full", action="store_true", help="also 1,000,000 people")
     parser.add_argument("--full-sample", type=int, default=1_000, help="people erased at 1,000,000")
     parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
