@@ -68,12 +68,14 @@ test: $(STAMP) compilemessages lint typecheck
 # Import benchmark (docs/performance.md): 10k and 100k rows on SQLite and PostgreSQL (if it
 # answers); `$(PY) bench/run.py --full` adds 1M rows. Then the retention run over 100k people beside a
 # bare DELETE (docs/retention.md; `--full` adds 1M), the events load test, and the backup benchmark
-# (docs/backups.md: backup and restore beside pg_dump/pg_restore). Results in var/bench/.
+# (docs/backups.md: backup and restore beside pg_dump/pg_restore), and the erasure beside a bare
+# DELETE (docs/subject-requests.md#performance; `--full` adds 1M). Results in var/bench/.
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/retention.py
 	$(PY) bench/events.py
 	$(PY) bench/backup.py
+	$(PY) bench/erasure.py
 
 vendor:
 	$(PYTHON) scripts/vendor.py
