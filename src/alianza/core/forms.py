@@ -9,6 +9,7 @@ from i18nfield.forms import I18nModelForm
 from .models import AuditEvent, LegalRequest, Organization
 from .organizations import PROFILE_FIELDS
 from .permissions import Role
+from .retention import Limits, range_message
 
 
 class InvitationForm(forms.Form):
@@ -116,18 +117,24 @@ __all__ = ["AuditEvent", "AuditFilterForm", "InvitationForm", "OrganizationProfi
 
 
 class RetentionForm(forms.Form):
-    """One number of days per record kind, each within the rule's limits."""
+    """One number of days per record kind, each within the limits in force (the hub's, within
+    the rule's: ``retention.limits_for``); outside them, the error names the allowed range."""
 
-    def __init__(self, *args: Any, rules: list[Any], current: dict[str, int], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rules: list[Any], current: dict[str, int], limits: dict[str, Limits], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for rule in rules:
+            limit = limits[rule.code]
+            out_of_range = range_message(limit)
             self.fields[rule.code] = forms.IntegerField(
                 label=rule.label,
-                min_value=rule.min_days,
-                max_value=rule.max_days,
+                min_value=limit.min_days,
+                max_value=limit.max_days,
                 initial=current[rule.code],
                 help_text=_("Between %(min)d and %(max)d days; %(default)d by default.")
-                % {"min": rule.min_days, "max": rule.max_days, "default": rule.default_days},
+                % {"min": limit.min_days, "max": limit.max_days, "default": limit.clamp(rule.default_days)},
+                error_messages={"min_value": out_of_range, "max_value": out_of_range},
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
 
@@ -141,3 +148,39 @@ class LegalRequestForm(forms.ModelForm):
             "closed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "scope_summary": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class RetentionLimitsForm(forms.Form):
+    """For the hub: the shortest and longest period organizations may choose, per record kind,
+    each within the rule's hard limits in code. Fields ``<code>-min`` and ``<code>-max``."""
+
+    def __init__(self, *args: Any, rules: list[Any], limits: dict[str, Limits], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule in rules:
+            hard = _("Between %(min)d and %(max)d days (the limits in code).") % {
+                "min": rule.min_days,
+                "max": rule.max_days,
+            }
+            for end, label, initial in (
+                ("min", _("Shortest period (days)"), limits[rule.code].min_days),
+                ("max", _("Longest period (days)"), limits[rule.code].max_days),
+            ):
+                self.fields[f"{rule.code}-{end}"] = forms.IntegerField(
+                    label=label,
+                    min_value=rule.min_days,
+                    max_value=rule.max_days,
+                    initial=initial,
+                    help_text=hard,
+                    error_messages={"min_value": hard, "max_value": hard},
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in list(self.fields):
+            if name.endswith("-min"):
+                code = name.removesuffix("-min")
+                low, high = data.get(name), data.get(f"{code}-max")
+                if low is not None and high is not None and low > high:
+                    self.add_error(name, _("The shortest period may not be longer than the longest."))
+        return data

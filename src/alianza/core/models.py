@@ -396,6 +396,34 @@ class RetentionSetting(models.Model):
         return f"{self.kind}: {self.days} days"
 
 
+class RetentionLimit(models.Model):
+    """The network-wide shortest and longest period organizations may choose for one kind of
+    record (``core/retention.py``), set by the hub's admins within the rule's hard limits in code.
+
+    Not a tenant model: the hub sets one pair of limits for every organization of the
+    installation (there is one hub), so a row belongs to no organization and holds no one's
+    data. Changes are audited in the hub's trail."""
+
+    kind = models.CharField(_("record kind"), max_length=100, unique=True)
+    min_days = models.PositiveIntegerField(_("shortest period (days)"))
+    max_days = models.PositiveIntegerField(_("longest period (days)"))
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_days__lte=models.F("max_days")), name="retention_limit_min_lte_max"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.min_days}-{self.max_days} days"
+
+
 class AuditSubject(models.Model):
     """One record an audited read showed (``core/read_audit.py``): a search's or an export's
     people, one row each, so "who saw this person" finds every read of one record. Part of the

@@ -69,3 +69,8 @@ register(
     label="Lock the organization down in an emergency; ask for or approve lifting it",
 )
 register("retention:manage", roles={Role.ADMIN}, label="See and change how long records are kept")
+register(
+    "retention:limits",
+    roles={Role.ADMIN},
+    label="In the hub: set the shortest and longest periods every organization may choose",
+)

@@ -21,10 +21,13 @@ the cut-off (``date_field`` older than now minus the period). A rule that needs 
 date field gives ``expired(queryset, cutoff, organization)`` instead.
 
 Each organization keeps a record kind for the rule's ``default_days`` unless its admins chose
-another period (``RetentionSetting``) between the rule's ``min_days`` and ``max_days``: those
-limits are the hub's, set here in code, reviewed with the coalition and documented in
-``docs/retention.md``. Rules with ``per_organization=False`` (sessions) run once for the whole
-installation with the default period.
+another period (``RetentionSetting``) within the limits in force. The rule's ``min_days`` and
+``max_days`` are the hard floor and ceiling, set here in code, reviewed with the coalition and
+documented in ``docs/retention.md``; within them the hub's admins may narrow the network-wide
+limits (``RetentionLimit``, ``retention_limit_update``). ``limits_for`` gives the limits in force;
+a period chosen before the limits narrowed is kept as chosen but clamped at run time. Rules
+with ``per_organization=False`` (sessions) run once for the whole installation with the default
+period.
 
 ``retention_apply`` works in batches of primary keys (keyset pagination), so memory stays flat
 whatever the size of the table, and writes ONE audit event per organization and kind with the
@@ -48,7 +51,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from .audit import log_action
-from .models import Organization, RetentionSetting, User
+from .models import Organization, RetentionLimit, RetentionSetting, User
 
 DELETE: Literal["delete"] = "delete"
 ANONYMISE: Literal["anonymise"] = "anonymise"
@@ -117,17 +120,41 @@ def rules_for(organization: Organization | None) -> list[RetentionRule]:
     return [rule for rule in rules() if rule.applies(organization)]
 
 
-def period_days(*, organization: Organization | None, rule: RetentionRule) -> int:
-    """The organization's chosen period, clamped to the rule's limits (limits may have tightened
-    since it was chosen); the default where it chose none."""
-    if organization is None or not rule.per_organization:
-        return rule.default_days
+@dataclass(frozen=True)
+class Limits:
+    min_days: int
+    max_days: int
+    set_by_hub: bool  # False: the rule's own limits from code
+
+    def clamp(self, days: int) -> int:
+        return max(self.min_days, min(self.max_days, days))
+
+
+def limits_for(rule: RetentionRule) -> Limits:
+    """The shortest and longest period organizations may choose for ``rule`` now: the hub's
+    (``RetentionLimit``), never beyond the rule's hard limits in code; the rule's own without one."""
+    stored = RetentionLimit.objects.filter(kind=rule.code).values_list("min_days", "max_days").first()
+    if stored is None:
+        return Limits(min_days=rule.min_days, max_days=rule.max_days, set_by_hub=False)
+    low = max(rule.min_days, min(rule.max_days, stored[0]))
+    high = max(low, min(rule.max_days, stored[1]))
+    return Limits(min_days=low, max_days=high, set_by_hub=True)
+
+
+def chosen_days(*, organization: Organization, rule: RetentionRule) -> int | None:
+    """The period ``organization`` stored for ``rule``, as stored (``None``: it chose none)."""
     with scope(organization=organization):
         days = RetentionSetting.objects.filter(organization=organization, kind=rule.code).values_list("days", flat=True)
-        chosen = next(iter(days), None)
-    if chosen is None:
+        return next(iter(days), None)
+
+
+def period_days(*, organization: Organization | None, rule: RetentionRule) -> int:
+    """The organization's chosen period (the default where it chose none), clamped to the limits
+    in force: the hub may have narrowed them since it was chosen."""
+    if organization is None or not rule.per_organization:
         return rule.default_days
-    return max(rule.min_days, min(rule.max_days, chosen))
+    chosen = chosen_days(organization=organization, rule=rule)
+    return limits_for(rule).clamp(rule.default_days if chosen is None else chosen)
 
 
 def expired_rows(*, organization: Organization | None, rule: RetentionRule, now: datetime) -> QuerySet[Any]:
@@ -242,14 +269,14 @@ class RetentionError(ValidationError):
 def retention_setting_update(
     *, organization: Organization, actor: User, kind: str, days: int, request: Any = None
 ) -> RetentionSetting:
-    """Choose how long ``organization`` keeps ``kind``, within the rule's limits. Audited."""
+    """Choose how long ``organization`` keeps ``kind``, within the limits in force (the hub's,
+    within the rule's). Audited."""
     rule = get(kind)
     if not rule.applies(organization):
         raise RetentionError(_("This kind of record is not kept by your organization."))
-    if not (rule.min_days <= days <= rule.max_days):
-        raise RetentionError(
-            _("Choose between %(min)d and %(max)d days.") % {"min": rule.min_days, "max": rule.max_days}
-        )
+    limits = limits_for(rule)
+    if not (limits.min_days <= days <= limits.max_days):
+        raise RetentionError(range_message(limits))
     with transaction.atomic(), scope(organization=organization):
         setting = RetentionSetting.objects.filter(organization=organization, kind=kind).first()
         before = setting.days if setting is not None else rule.default_days
@@ -269,6 +296,51 @@ def retention_setting_update(
             request=request,
         )
     return setting
+
+
+def range_message(limits: Limits) -> str:
+    return _("Choose between %(min)d and %(max)d days: the limits the coalition's hub set.") % {
+        "min": limits.min_days,
+        "max": limits.max_days,
+    }
+
+
+def retention_limit_update(
+    *, organization: Organization, actor: User, kind: str, min_days: int, max_days: int, request: Any = None
+) -> RetentionLimit:
+    """The hub sets the network-wide shortest and longest period organizations may choose for
+    ``kind``, within the rule's hard limits in code. Periods already chosen outside them stay
+    stored and are clamped at run time. Audited in the hub's trail."""
+    if not organization.is_hub:
+        raise RetentionError(_("Only the coalition's hub sets the limits."))
+    rule = get(kind)
+    if not rule.per_organization:
+        raise RetentionError(_("Organizations do not choose a period for this kind of record."))
+    if not (rule.min_days <= min_days <= max_days <= rule.max_days):
+        raise RetentionError(
+            _("Choose a shortest period no longer than the longest, both between %(min)d and %(max)d days.")
+            % {"min": rule.min_days, "max": rule.max_days}
+        )
+    with transaction.atomic():
+        limit = RetentionLimit.objects.select_for_update().filter(kind=kind).first()
+        before = limits_for(rule)
+        if limit is None:
+            limit = RetentionLimit(kind=kind, min_days=min_days, max_days=max_days)
+        limit.min_days = min_days
+        limit.max_days = max_days
+        limit.updated_at = timezone.now()
+        limit.updated_by = actor
+        limit.full_clean()
+        limit.save()
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="core.retention_limit.updated",
+            obj=limit,
+            data={"kind": kind, "min_days": [before.min_days, min_days], "max_days": [before.max_days, max_days]},
+            request=request,
+        )
+    return limit
 
 
 def strip_fields(**values: Any) -> Callable[[QuerySet[Any]], None]:

@@ -107,6 +107,27 @@ def require_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]],
     return decorator
 
 
+def require_hub_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """``require_permission(code)`` for a page that exists only in the hub: a member of any
+    other organization gets 404, whatever their role (as ``network.views_staff.hub_permission``,
+    for core's own hub pages; core may not import network). Anonymous users and outsiders are
+    answered by ``require_permission`` (sign-in page, 404)."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        guarded = require_permission(code)(view)
+
+        @wraps(guarded)  # keeps ``required_permission``
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            organization = getattr(request, "organization", None)
+            if organization is not None and not organization.is_hub:
+                raise Http404
+            return guarded(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def refuse_when_locked(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Put under ``require_permission`` on every view that lets data out of an organization or
     into it (exports, imports, downloads): while the organization is locked down

@@ -42,4 +42,5 @@ urlpatterns = [
     path("staff/<slug:org>/lockdown/lift/approve/", views_lockdown.lift_approve, name="lockdown_lift_approve"),
     path("staff/<slug:org>/lockdown/hub-approve/", views_lockdown.hub_approve, name="lockdown_hub_approve"),
     path("staff/<slug:org>/settings/retention/", views_retention.retention_settings, name="retention_settings"),
+    path("staff/<slug:org>/settings/retention/limits/", views_retention.retention_limits, name="retention_limits"),
 ]

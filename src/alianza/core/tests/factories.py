@@ -91,8 +91,19 @@ for _name, _code in {
     "core:lockdown_lift_approve": "lockdown:manage",
     "core:lockdown_hub_approve": "lockdown:manage",
     "core:retention_settings": "retention:manage",
+    "core:retention_limits": "retention:limits",
 }.items():
     isolation.expect_permission(_name, _code)
+
+
+def make_hub_organization(organization: Organization) -> Organization:
+    organization.tier = Organization.Tier.HUB
+    organization.save(update_fields=["tier"])
+    return organization
+
+
+# The retention limits exist only in the hub (404 elsewhere).
+isolation.prepare_organizations("core:retention_limits", make_hub_organization)
 
 isolation.register("membership_id", _membership_id)
 isolation.register("invitation_id", _invitation_id)

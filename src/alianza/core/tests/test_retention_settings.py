@@ -45,7 +45,7 @@ def test_an_admin_changes_a_period(login, owner, org_a):
 def test_a_period_outside_the_limits_is_shown_as_an_error_and_nothing_is_saved(login, owner, org_a):
     response = login(owner).post(URL, _form(org_a, **{"core.invitations_closed": "3", "core.audit_details": "100"}))
     assert response.status_code == 400
-    assert "Ensure this value is greater than or equal to 7." in response.content.decode()
+    assert "Choose between 7 and 730 days: the limits the coalition&#x27;s hub set." in response.content.decode()
     with scopes_disabled():
         assert RetentionSetting.objects.count() == 0
 
