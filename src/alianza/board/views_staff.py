@@ -1,4 +1,4 @@
-"""Staff pages of the advisory board, in the hub only (``hub_permission``: 404 elsewhere).
+"""Staff pages of the advisory board, in the hub only (``require_hub_permission``: 404 elsewhere).
 Seats: ``board:manage`` (admins and organizers). Honoraria, their totals and their export:
 ``board:honoraria`` (admins only)."""
 
@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alianza.core.audit import log_action
-from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked
-from alianza.network.views_staff import hub_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, has_permission, refuse_when_locked, require_hub_permission
 from alianza.people.models import Person
 from alianza.people.queries import people_search
 
@@ -25,7 +24,7 @@ from .seats import BoardError, seat_create, seat_update
 SEARCH_RESULTS = 20
 
 
-@hub_permission("board:manage")
+@require_hub_permission("board:manage")
 @require_GET
 def board(request: OrgRequest) -> HttpResponse:
     seats = list(BoardSeat.objects.select_related("person").order_by("-term_end", "id"))
@@ -53,7 +52,7 @@ def board(request: OrgRequest) -> HttpResponse:
     return render(request, "board/board.html", context)
 
 
-@hub_permission("board:manage")
+@require_hub_permission("board:manage")
 @require_http_methods(["GET", "POST"])
 def seat_new(request: OrgRequest) -> HttpResponse:
     search = PersonSearchForm(request.GET or None)
@@ -95,7 +94,7 @@ def _get_seat(request: OrgRequest, seat_id: int) -> BoardSeat:
     return get_for_org(BoardSeat.objects.select_related("person"), organization=request.organization, pk=seat_id)
 
 
-@hub_permission("board:manage")
+@require_hub_permission("board:manage")
 @require_http_methods(["GET", "POST"])
 def seat_edit(request: OrgRequest, seat_id: int) -> HttpResponse:
     seat = _get_seat(request, seat_id)
@@ -150,7 +149,7 @@ def _honoraria_page(
     return render(request, "board/honoraria.html", context, status=status)
 
 
-@hub_permission("board:honoraria")
+@require_hub_permission("board:honoraria")
 @require_http_methods(["GET", "POST"])
 def honoraria(request: OrgRequest, seat_id: int) -> HttpResponse:
     seat = _get_seat(request, seat_id)
@@ -168,7 +167,7 @@ def honoraria(request: OrgRequest, seat_id: int) -> HttpResponse:
     return _honoraria_page(request, seat, form=form, status=400)
 
 
-@hub_permission("board:honoraria")
+@require_hub_permission("board:honoraria")
 @require_http_methods(["GET", "POST"])
 def honorarium_edit(request: OrgRequest, seat_id: int, honorarium_id: int) -> HttpResponse:
     seat = _get_seat(request, seat_id)
@@ -190,7 +189,7 @@ def honorarium_edit(request: OrgRequest, seat_id: int, honorarium_id: int) -> Ht
     return render(request, "board/honorarium_form.html", context, status=400 if form.errors else 200)
 
 
-@hub_permission("board:honoraria")
+@require_hub_permission("board:honoraria")
 @refuse_when_locked
 @require_GET
 def honoraria_csv(request: OrgRequest) -> HttpResponse:

@@ -109,9 +109,9 @@ def require_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]],
 
 def require_hub_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """``require_permission(code)`` for a page that exists only in the hub: a member of any
-    other organization gets 404, whatever their role (as ``network.views_staff.hub_permission``,
-    for core's own hub pages; core may not import network). Anonymous users and outsiders are
-    answered by ``require_permission`` (sign-in page, 404)."""
+    other organization gets 404, whatever their role (the network's, the board's and core's hub
+    pages). Anonymous users and outsiders are answered by ``require_permission`` (sign-in page,
+    404)."""
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         guarded = require_permission(code)(view)

@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,38 +15,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .forms import LegalRequestForm
 from .legal import FIELDS, OUTCOMES, LegalError, legal_request_create, legal_request_update, transparency_report
 from .models import LegalRequest
-from .tenancy import OrgRequest, get_for_org, refuse_when_locked, require_permission
+from .tenancy import OrgRequest, get_for_org, refuse_when_locked, require_hub_permission
 
 PERMISSION = "legal:manage"
 
 
-def hub_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """``require_permission(code)`` for a page that exists only in the hub: in any other
-    organization it answers 404, whatever the role."""
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        guarded = require_permission(code)(view)
-
-        @wraps(guarded)  # keeps ``required_permission``
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            organization = getattr(request, "organization", None)
-            if organization is not None and not organization.is_hub:
-                raise Http404
-            return guarded(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-@hub_permission(PERMISSION)
+@require_hub_permission(PERMISSION)
 @require_GET
 def legal_request_list(request: OrgRequest) -> HttpResponse:
     requests = LegalRequest.objects.select_related("recorded_by")
     return render(request, "core/legal_request_list.html", {"legal_requests": requests})
 
 
-@hub_permission(PERMISSION)
+@require_hub_permission(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def legal_request_create_view(request: OrgRequest) -> HttpResponse:
     form = LegalRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
@@ -75,7 +52,7 @@ def legal_request_create_view(request: OrgRequest) -> HttpResponse:
     )
 
 
-@hub_permission(PERMISSION)
+@require_hub_permission(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def legal_request_edit(request: OrgRequest, legal_request_id: int) -> HttpResponse:
     legal_request = get_for_org(LegalRequest, organization=request.organization, pk=legal_request_id)
@@ -110,14 +87,14 @@ def _year(request: OrgRequest) -> int:
     return year if 1990 <= year <= timezone.localdate().year else timezone.localdate().year
 
 
-@hub_permission(PERMISSION)
+@require_hub_permission(PERMISSION)
 @require_GET
 def transparency(request: OrgRequest) -> HttpResponse:
     report = transparency_report(organization=request.organization, year=_year(request))
     return render(request, "core/legal_transparency.html", {"report": report})
 
 
-@hub_permission(PERMISSION)
+@require_hub_permission(PERMISSION)
 @refuse_when_locked  # a download, like every export: refused while the hub is locked down
 @require_GET
 def transparency_csv(request: OrgRequest) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_scopes import scope
 
 from alianza.core.models import Membership
-from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, require_hub_permission, require_permission
 
 from .forms import MemberLeaveForm, WorkingGroupForm, WorkingGroupMemberForm
 from .groups import (
@@ -26,14 +26,14 @@ from .groups import (
 )
 from .hub import the_hub
 from .models import WorkingGroup, WorkingGroupMember
-from .views_staff import _locales, hub_permission
+from .views_staff import _locales
 
 
 def _get_group(request: OrgRequest, group_id: int) -> WorkingGroup:
     return get_for_org(WorkingGroup, organization=request.organization, pk=group_id)
 
 
-@hub_permission("network:groups")
+@require_hub_permission("network:groups")
 @require_GET
 def group_list(request: OrgRequest) -> HttpResponse:
     groups = list(WorkingGroup.objects.order_by("status", "kind", "id"))
@@ -44,7 +44,7 @@ def group_list(request: OrgRequest) -> HttpResponse:
     return render(request, "network/group_list.html", {"rows": rows})
 
 
-@hub_permission("network:groups")
+@require_hub_permission("network:groups")
 @require_http_methods(["GET", "POST"])
 def group_new(request: OrgRequest) -> HttpResponse:
     locales = _locales(request)
@@ -67,7 +67,7 @@ def group_new(request: OrgRequest) -> HttpResponse:
     return render(request, "network/group_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@hub_permission("network:groups")
+@require_hub_permission("network:groups")
 @require_http_methods(["GET", "POST"])
 def group_edit(request: OrgRequest, group_id: int) -> HttpResponse:
     group = _get_group(request, group_id)
@@ -110,13 +110,13 @@ def _group_page(
     return render(request, "network/group_detail.html", context, status=status)
 
 
-@hub_permission("network:groups")
+@require_hub_permission("network:groups")
 @require_GET
 def group_detail(request: OrgRequest, group_id: int) -> HttpResponse:
     return _group_page(request, _get_group(request, group_id))
 
 
-@hub_permission("network:groups")
+@require_hub_permission("network:groups")
 @require_POST
 def group_member_add_view(request: OrgRequest, group_id: int) -> HttpResponse:
     group = _get_group(request, group_id)
@@ -161,7 +161,7 @@ def group_member_add_view(request: OrgRequest, group_id: int) -> HttpResponse:
     return _group_page(request, group, form=form, status=400)
 
 
-@hub_permission("network:groups")
+@require_hub_permission("network:groups")
 @require_POST
 def group_member_remove_view(request: OrgRequest, group_id: int, member_id: int) -> HttpResponse:
     group = _get_group(request, group_id)

@@ -1,23 +1,19 @@
 """Staff side of the network, for the hub only: its values and principles, the review of
 membership applications, and the list of individual sign-ups. Every view names its permission
-with ``hub_permission``; members of any other organization get 404 (the pages do not exist
+with ``require_hub_permission``; members of any other organization get 404 (the pages do not exist
 there)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alianza.core.tenancy import OrgRequest, get_for_org, require_permission
+from alianza.core.tenancy import OrgRequest, get_for_org, require_hub_permission
 
 from .applications import (
     ApplicationError,
@@ -33,32 +29,12 @@ from .principles import PrinciplesError, principles_publish
 PAGE_SIZE = 50
 
 
-def hub_permission(code: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """``require_permission(code)`` for a page that exists only in the hub: a member of any
-    other organization gets 404, whatever their role. Anonymous users and outsiders are
-    answered by ``require_permission`` (sign-in page, 404)."""
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        guarded = require_permission(code)(view)
-
-        @wraps(guarded)  # keeps ``required_permission``
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            organization = getattr(request, "organization", None)
-            if organization is not None and not organization.is_hub:
-                raise Http404
-            return guarded(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def _locales(request: OrgRequest) -> list[str]:
     # English, Spanish and the hub's own languages, as on the organization profile.
     return [code for code, _name in settings.LANGUAGES if code in {"en", "es", *request.organization.languages}]
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_http_methods(["GET", "POST"])
 def principles(request: OrgRequest) -> HttpResponse:
     versions = list(PrinciplesVersion.objects.select_related("published_by"))
@@ -86,7 +62,7 @@ def principles(request: OrgRequest) -> HttpResponse:
     return render(request, "network/principles.html", context, status=400 if form.errors else 200)
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_GET
 def application_list(request: OrgRequest) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None)
@@ -126,13 +102,13 @@ def _get_application(request: OrgRequest, application_id: int) -> OrganizationAp
     return get_for_org(queryset, organization=request.organization, pk=application_id)
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_GET
 def application_detail(request: OrgRequest, application_id: int) -> HttpResponse:
     return _application_page(request, _get_application(request, application_id))
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_POST
 def application_approve_view(request: OrgRequest, application_id: int) -> HttpResponse:
     application = _get_application(request, application_id)
@@ -153,7 +129,7 @@ def application_approve_view(request: OrgRequest, application_id: int) -> HttpRe
     return _application_page(request, application, approve_form=form, status=400)
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_POST
 def application_decline_view(request: OrgRequest, application_id: int) -> HttpResponse:
     application = _get_application(request, application_id)
@@ -166,7 +142,7 @@ def application_decline_view(request: OrgRequest, application_id: int) -> HttpRe
     return redirect("network:application_detail", org=request.organization.slug, application_id=application.pk)
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_POST
 def application_request_info_view(request: OrgRequest, application_id: int) -> HttpResponse:
     application = _get_application(request, application_id)
@@ -186,7 +162,7 @@ def application_request_info_view(request: OrgRequest, application_id: int) -> H
     return _application_page(request, application, info_form=form, status=400)
 
 
-@hub_permission("network:manage")
+@require_hub_permission("network:manage")
 @require_GET
 def signup_list(request: OrgRequest) -> HttpResponse:
     signups = IndividualSignup.objects.select_related("principles_version").order_by("-created_at", "-id")
