@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,11 +121,9 @@ class Person(models.Model):
             models.Index(fields=["organization", "zip_code"]),
             # Segment filters (docs/performance.md): language, and language with a ZIP prefix
             # (the ZIP is checked in the index, so both counts read the index alone); "added in
-            # the last N days"; county ignoring case, under the expression ``iexact`` generates on
-            # PostgreSQL (``UPPER(county::text) = UPPER(%s)``).
+            # the last N days". The county filter has a PostgreSQL-only index (migration 0011).
             models.Index(fields=["organization", "preferred_language", "zip_code"], name="people_person_org_lang_zip"),
             models.Index(fields=["organization", "created_at"], name="people_person_org_created"),
-            models.Index("organization", Upper("county"), name="people_person_org_county"),
         ]
 
     def __str__(self) -> str:
