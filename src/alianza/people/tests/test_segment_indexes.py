@@ -40,7 +40,7 @@ def plan_of(count: Any) -> str:
 @pytest.fixture
 def postgresql() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the plans are PostgreSQL's; SQLite has the same indexes (same migration) but its own planner")
+        pytest.skip("the plans and the county index are PostgreSQL's; SQLite plans with its own planner")
 
 
 @pytest.mark.parametrize(
