@@ -71,12 +71,31 @@ def top_up(organization: Any, people: int) -> int:
             )
 
 
+def explain_analyze(count: Callable[[], Any]) -> list[str]:
+    """The lines of ``EXPLAIN (ANALYZE, BUFFERS)`` of the SQL that ``count()`` runs."""
+    from django.db import connection
+
+    captured: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        count()
+    sql, params = captured[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--org", required=True)
     parser.add_argument("--people", type=int, default=0, help="top the organization up to this many people first")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-duplicates", action="store_true", help="only the segment counts")
+    parser.add_argument("--explain", action="store_true", help="also EXPLAIN ANALYZE each segment count (PostgreSQL)")
     args = parser.parse_args()
 
     import django
@@ -134,6 +153,10 @@ def main() -> None:
                 "ratio_to_bare_count": seconds / count_seconds if count_seconds else None,
             }
             print(f"  segment {name!r}: {count:,} people in {seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
+            if args.explain and connection.vendor == "postgresql":
+                plan = explain_analyze(lambda f=filters: people_matching(f, organization=organization).count())
+                report["segments"][name]["plan"] = plan
+                print("    " + "\n    ".join(plan), file=sys.stderr, flush=True)
 
         if not args.no_duplicates:
             # The duplicate scan against a plain sequential read of the same rows.

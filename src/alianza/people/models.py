@@ -88,7 +88,8 @@ class CustomField(models.Model):
 
 
 class Person(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
+    # No index of its own: every index of the table starts with the organization (Meta.indexes).
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people", db_index=False)
     given_name = models.CharField(_("given name"), max_length=150, blank=True)
     family_name = models.CharField(_("family name"), max_length=150, blank=True)
     preferred_name = models.CharField(_("preferred name"), max_length=150, blank=True)
@@ -118,6 +119,11 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["organization", "family_name", "given_name"]),
             models.Index(fields=["organization", "zip_code"]),
+            # Segment filters (docs/performance.md): language, and language with a ZIP prefix
+            # (the ZIP is checked in the index, so both counts read the index alone); "added in
+            # the last N days". The county filter has a PostgreSQL-only index (migration 0011).
+            models.Index(fields=["organization", "preferred_language", "zip_code"], name="people_person_org_lang_zip"),
+            models.Index(fields=["organization", "created_at"], name="people_person_org_created"),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +139,8 @@ class Person(models.Model):
 
 
 class PersonEmail(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique (organization, email) index serves it.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="emails")
     email = models.EmailField(_("e-mail"))
     is_primary = models.BooleanField(default=True)
@@ -154,7 +161,8 @@ class PersonPhone(models.Model):
         LANDLINE = "landline", _("Landline")
         UNKNOWN = "unknown", _("Unknown")
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique (organization, number) index serves it.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(_("phone (E.164)"), max_length=20)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.UNKNOWN)
