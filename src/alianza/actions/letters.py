@@ -26,8 +26,8 @@ from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
 from alianza.people.intake import IntakeError, person_match_or_create
 
-from .models import ActionStatus, Letter, LetterCampaign
-from .petitions import EXPORT_FORMATS, Deliverable, PetitionError, _csv, _snapshot, _validate, zip_normalize
+from .models import Letter, LetterCampaign
+from .petitions import EXPORT_FORMATS, Deliverable, PetitionError, _csv, _snapshot, _validate, status_set, zip_normalize
 from .rsvps import person_email
 from .sheet import pdf_font
 
@@ -77,24 +77,17 @@ def letter_campaign_set_status(
     *, letter_campaign: LetterCampaign, actor: User, status: str, request: HttpRequest | None = None
 ) -> LetterCampaign:
     """Open, close or return a letter campaign to draft."""
-    if status not in ActionStatus.values:
-        raise LetterError(_("Choose a status from the list."))
-    with transaction.atomic(), scope(organization=letter_campaign.organization):
-        letter_campaign = LetterCampaign.objects.select_for_update().get(pk=letter_campaign.pk)
-        old = letter_campaign.status
-        if old == status:
-            return letter_campaign
-        letter_campaign.status = status
-        letter_campaign.save(update_fields=["status"])
-        log_action(
+    try:
+        result: LetterCampaign = status_set(
+            target=letter_campaign,
             actor=actor,
-            organization=letter_campaign.organization,
+            status=status,
             action="actions.letter_campaign.status_changed",
-            obj=letter_campaign,
-            data={"from": old, "to": status},
             request=request,
         )
-    return letter_campaign
+    except PetitionError as exc:
+        raise LetterError(str(exc)) from None
+    return result
 
 
 def letter_template(letter_campaign: LetterCampaign, language: str) -> tuple[str, str]:

@@ -89,28 +89,37 @@ def petition_save(*, petition: Petition, actor: User, request: HttpRequest | Non
     return petition
 
 
+def status_set(*, target: Any, actor: User, status: str, action: str, request: HttpRequest | None = None) -> Any:
+    """Open, close or return a petition or a letter campaign (``target``) to draft; audited as
+    ``action`` with the old and new status."""
+    if status not in ActionStatus.values:
+        raise PetitionError(_("Choose a status from the list."))
+    with transaction.atomic(), scope(organization=target.organization):
+        target = type(target).objects.select_for_update().get(pk=target.pk)
+        old = target.status
+        if old == status:
+            return target
+        target.status = status
+        target.save(update_fields=["status"])
+        log_action(
+            actor=actor,
+            organization=target.organization,
+            action=action,
+            obj=target,
+            data={"from": old, "to": status},
+            request=request,
+        )
+    return target
+
+
 def petition_set_status(
     *, petition: Petition, actor: User, status: str, request: HttpRequest | None = None
 ) -> Petition:
     """Open, close or return a petition to draft."""
-    if status not in ActionStatus.values:
-        raise PetitionError(_("Choose a status from the list."))
-    with transaction.atomic(), scope(organization=petition.organization):
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
-        old = petition.status
-        if old == status:
-            return petition
-        petition.status = status
-        petition.save(update_fields=["status"])
-        log_action(
-            actor=actor,
-            organization=petition.organization,
-            action="actions.petition.status_changed",
-            obj=petition,
-            data={"from": old, "to": status},
-            request=request,
-        )
-    return petition
+    result: Petition = status_set(
+        target=petition, actor=actor, status=status, action="actions.petition.status_changed", request=request
+    )
+    return result
 
 
 def signature_add(
