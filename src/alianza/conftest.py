@@ -150,3 +150,61 @@ def smtp_server(settings):  # type: ignore[no-untyped-def]
         yield inbox
     finally:
         controller.stop()
+
+
+class _SmsGateway:
+    """What the test SMS gateway received: ``messages`` are dicts of the form fields
+    (``To``, ``From``, ``Body``) plus ``authorization``; set ``fail_with`` to an HTTP status
+    to make it refuse (with a Twilio-style JSON error)."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, str]] = []
+        self.fail_with: int | None = None
+
+
+@pytest.fixture
+def sms_gateway(settings):  # type: ignore[no-untyped-def]
+    """A real HTTP server on a free local port speaking the Twilio Messages API, and the
+    settings that make ``alianza.core.sms.TwilioCompatibleBackend`` deliver to it."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs
+
+    gateway = _SmsGateway()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            fields = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            if gateway.fail_with is not None:
+                body = json.dumps({"code": 21211, "message": "Invalid 'To' Phone Number"}).encode()
+                self.send_response(gateway.fail_with)
+            else:
+                gateway.messages.append(
+                    {**fields, "authorization": self.headers.get("Authorization", ""), "path": self.path}
+                )
+                body = json.dumps({"sid": f"SM{len(gateway.messages):032d}", "status": "queued"}).encode()
+                self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    settings.SMS_BACKEND = "alianza.core.sms.TwilioCompatibleBackend"
+    settings.ALIANZA_SMS_URL = f"http://127.0.0.1:{port}/2010-04-01/Accounts/ACtest/Messages.json"
+    settings.ALIANZA_SMS_ACCOUNT = "ACtest"
+    settings.ALIANZA_SMS_TOKEN = "test-auth-token"
+    settings.DEFAULT_FROM_SMS = "+15125550100"
+    try:
+        yield gateway
+    finally:
+        server.shutdown()
+        server.server_close()

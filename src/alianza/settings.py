@@ -194,6 +194,17 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Alianza <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Text messages (SMS), through django-sms (see docs/operations.md#text-messages) ---------
+# Empty: no text messages are sent, and what needs them (confirming a privacy request by phone)
+# is not offered. The demo prints them to the terminal. In production use
+# "alianza.core.sms.TwilioCompatibleBackend" (Twilio, or SignalWire's compatible API).
+SMS_BACKEND = env.str("SMS_BACKEND", default="sms.backends.console.SmsBackend" if DEBUG else "")
+DEFAULT_FROM_SMS = env.str("ALIANZA_SMS_FROM", default="")
+ALIANZA_SMS_URL = env.str("ALIANZA_SMS_URL", default="")
+ALIANZA_SMS_ACCOUNT = env.str("ALIANZA_SMS_ACCOUNT", default="")
+ALIANZA_SMS_TOKEN = secret("ALIANZA_SMS_TOKEN")
+ALIANZA_SMS_TIMEOUT = 20
+
 # --- Encryption of sensitive fields (see docs/security.md) -----------------------------
 ALIANZA_MASTER_KEY = secret("ALIANZA_MASTER_KEY")
 # While changing the master key: the old key(s), still accepted for reading until `rotate_keys` ran.

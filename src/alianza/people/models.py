@@ -449,7 +449,9 @@ class SubjectRequestConfirmation(models.Model):
     link expires, and its address is blanked once the link has been used (``subject_requests``)."""
 
     kind = models.CharField(_("request"), max_length=10, choices=SubjectRequestKind.choices)
+    # Exactly one of the two: the one channel the link is sent to (and so the one proven).
     email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     token_hash = models.CharField(max_length=64, unique=True)
     # A random value that, with the server's secret, gives back the token for the e-mail task:
@@ -485,8 +487,10 @@ class SubjectRequest(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="subject_requests"
     )
-    # Where to answer: blanked when the person is erased (the answer is then the erasure itself).
+    # Where to answer (the e-mail or the phone that confirmed the request): blanked when the
+    # person is erased (the answer is then the erasure itself).
     email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     due_on = models.DateField(_("answer by"))

@@ -318,8 +318,9 @@ def _history_erase(person: Person, *, actor: User | None) -> dict[str, int]:
 
 
 def _requests_of(person: Person) -> Any:
-    emails = contact_values(person)["emails"]
-    return SubjectRequest.objects.filter(Q(person=person) | Q(email__in=emails))
+    contact = contact_values(person)
+    phones = [f"+{digits}" for digits in contact["phones"] if digits]  # back to E.164
+    return SubjectRequest.objects.filter(Q(person=person) | Q(email__in=contact["emails"]) | Q(phone__in=phones))
 
 
 def _requests_export(person: Person) -> list[dict[str, Any]]:
@@ -340,8 +341,9 @@ def _requests_erase(person: Person, *, actor: User | None) -> dict[str, int]:
     count = 0
     for request in _requests_of(person):
         request.email = ""
+        request.phone = ""
         request.person = None
-        request.save(update_fields=["email", "person"])
+        request.save(update_fields=["email", "phone", "person"])
         count += 1
     return {"anonymised": count}
 

@@ -1,18 +1,19 @@
 """People's requests about their own data, from the public page to the staff queue.
 
 1. ``subject_request_ask``: someone asks, on ``/privacy/request/``, for a copy of their data or
-   its erasure, giving an e-mail address. A ``SubjectRequestConfirmation`` is stored and a task
-   e-mails a confirmation link, only if some organization holds a person with that address
-   (an unknown address gets no mail at all). The page answers the same either way, so nobody
-   learns from it whether an address is known (DESIGN §5.7).
+   its erasure, giving an e-mail address or a mobile number (the number only where text
+   messages are configured, ``core.sms``). A ``SubjectRequestConfirmation`` is stored and a task
+   sends a confirmation link, by e-mail or by text message, only if some organization holds a
+   person with that address or number (an unknown one gets nothing at all). The page answers
+   the same either way, so nobody learns from it whether an address is known (DESIGN §5.7).
+   A confirmation proves exactly one channel: the link goes only to what was typed.
 2. The link's token is random, stored only as a SHA-256 hash, valid for ``CONFIRM_HOURS`` and
    used once. ``subject_request_confirm`` turns the confirmation into one ``SubjectRequest``
-   in the queue of each organization that holds a matching person, due in ``ANSWER_DAYS``.
+   in the queue of each organization that holds a person with that address or number, due in
+   ``ANSWER_DAYS``.
 3. Staff answer it: ``subject_request_export`` (the ZIP of ``subject_export.py``, for staff to
    hand over), ``subject_request_erase`` (``erasure.person_erase``), or
    ``subject_request_decline`` (for example, the identity could not be confirmed). Audited.
-
-Only e-mail confirms a request: Alianza has no SMS provider yet (docs/subject-requests.md).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from alianza.core.audit import log_action
 from alianza.core.models import User
 
 from .erasure import ErasureReason, ErasureResult, person_erase
-from .models import PersonEmail, SubjectRequest, SubjectRequestConfirmation, SubjectRequestKind
+from .models import PersonEmail, PersonPhone, SubjectRequest, SubjectRequestConfirmation, SubjectRequestKind
 from .subject_export import SubjectExport, person_export
 
 CONFIRM_HOURS = 24
@@ -57,19 +58,37 @@ def confirmation_token(confirmation: SubjectRequestConfirmation) -> str:
     return salted_hmac(TOKEN_SALT, confirmation.token_salt, algorithm="sha256").hexdigest()
 
 
-def people_emails_known(email: str) -> bool:
-    """Whether any organization holds a person with this e-mail (never shown to the asker)."""
+def _holders(*, email: str = "", phone: str = "") -> list[PersonEmail] | list[PersonPhone]:
+    """The contact points, in every organization, that match the one channel of a request."""
     with scopes_disabled():
-        return PersonEmail.objects.filter(email=email).exists()
+        if email:
+            return list(PersonEmail.objects.filter(email=email).select_related("person", "organization"))
+        if phone:
+            return list(PersonPhone.objects.filter(number=phone).select_related("person", "organization"))
+    return []
 
 
-def subject_request_ask(*, kind: str, email: str, language: str) -> None:
-    """Store a request waiting for confirmation and e-mail its link (after commit, by a task).
-    Returns nothing: the caller must answer the same whatever happens here."""
+def people_contact_known(*, email: str = "", phone: str = "") -> bool:
+    """Whether any organization holds a person with this e-mail or this E.164 number (never
+    shown to the asker)."""
+    with scopes_disabled():
+        if email:
+            return PersonEmail.objects.filter(email=email).exists()
+        if phone:
+            return PersonPhone.objects.filter(number=phone).exists()
+    return False
+
+
+def subject_request_ask(*, kind: str, language: str, email: str = "", phone: str = "") -> None:
+    """Store a request waiting for confirmation and send its link to the one channel given,
+    an e-mail address or an E.164 mobile number (after commit, by a task). Returns nothing: the
+    caller must answer the same whatever happens here."""
     from . import tasks
 
     if kind not in SubjectRequestKind.values:
         raise SubjectRequestError(_("Choose what you are asking for."))
+    if bool(email) == bool(phone):
+        raise SubjectRequestError(_("Give your e-mail address or your mobile number."))
     now = timezone.now()
     with transaction.atomic():
         # Expired links are of no use to anyone: they go with each new request.
@@ -78,6 +97,7 @@ def subject_request_ask(*, kind: str, email: str, language: str) -> None:
         confirmation = SubjectRequestConfirmation(
             kind=kind,
             email=email.strip().lower(),
+            phone=phone,
             language=language,
             token_salt=salt,
             token_hash="",
@@ -104,7 +124,7 @@ def confirmation_from_token(token: str) -> SubjectRequestConfirmation | None:
 
 def subject_request_confirm(*, token: str) -> list[SubjectRequest]:
     """Use a confirmation link: one ``SubjectRequest`` per organization holding a person with
-    the address (perhaps none, if they were erased since). The link works once. The person's
+    the address or number (perhaps none, if they were erased since). The link works once. The person's
     IP address is deliberately not audited: the row would tie it to them after an erasure."""
     with transaction.atomic():
         confirmation = confirmation_from_token(token)
@@ -113,10 +133,7 @@ def subject_request_confirm(*, token: str) -> list[SubjectRequest]:
         confirmation = SubjectRequestConfirmation.objects.select_for_update().get(pk=confirmation.pk)
         if confirmation.used_at is not None:
             raise SubjectRequestError(_("This link has expired or was already used."))
-        with scopes_disabled():
-            matches = list(
-                PersonEmail.objects.filter(email=confirmation.email).select_related("person", "organization")
-            )
+        matches = _holders(email=confirmation.email, phone=confirmation.phone)
         reference = uuid.uuid4()
         due = timezone.localdate() + timedelta(days=ANSWER_DAYS)
         created = []
@@ -128,6 +145,7 @@ def subject_request_confirm(*, token: str) -> list[SubjectRequest]:
                     kind=confirmation.kind,
                     person=match.person,
                     email=confirmation.email,
+                    phone=confirmation.phone,
                     language=confirmation.language,
                     due_on=due,
                 )
@@ -142,10 +160,11 @@ def subject_request_confirm(*, token: str) -> list[SubjectRequest]:
                     data={"kind": subject_request.kind, "due": due.isoformat()},
                 )
                 created.append(subject_request)
-        # Used: the link is dead, and the address is no longer needed here.
+        # Used: the link is dead, and the address or number is no longer needed here.
         confirmation.used_at = timezone.now()
         confirmation.email = ""
-        confirmation.save(update_fields=["used_at", "email"])
+        confirmation.phone = ""
+        confirmation.save(update_fields=["used_at", "email", "phone"])
     return created
 
 

@@ -37,23 +37,25 @@ def people_duplicates_scan(*, organization_id: str, actor_id: int | None) -> int
 
 @task()
 def send_subject_request_confirmation(*, confirmation_id: int) -> bool:
-    """E-mail the confirmation link of a request about one's own data, once, and only when some
-    organization holds a person with the address: an unknown address gets nothing (and its
-    request is deleted). Claimed before sending, so a retried task never sends twice; if
-    sending fails the claim is released for a retry."""
+    """Send the confirmation link of a request about one's own data, once, by e-mail or by
+    text message (whichever the person gave), and only when some organization holds a person
+    with that address or number: an unknown one gets nothing (and its request is deleted).
+    Claimed before sending, so a retried task never sends twice; if sending fails the claim is
+    released for a retry."""
     from django.conf import settings
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import timezone, translation
+    from sms import send_sms
 
     from .models import SubjectRequestConfirmation
-    from .subject_requests import CONFIRM_HOURS, confirmation_token, people_emails_known
+    from .subject_requests import CONFIRM_HOURS, confirmation_token, people_contact_known
 
     confirmation = SubjectRequestConfirmation.objects.filter(pk=confirmation_id, used_at=None).first()
     if confirmation is None or confirmation.expires_at <= timezone.now():
         return False
-    if not people_emails_known(confirmation.email):
+    if not people_contact_known(email=confirmation.email, phone=confirmation.phone):
         confirmation.delete()  # nothing to confirm, nothing kept
         return False
     claimed = SubjectRequestConfirmation.objects.filter(pk=confirmation.pk, sent_at=None).update(sent_at=timezone.now())
@@ -62,12 +64,18 @@ def send_subject_request_confirmation(*, confirmation_id: int) -> bool:
     link = settings.ALIANZA_BASE_URL + reverse(
         "people:subject_request_confirm", kwargs={"token": confirmation_token(confirmation)}
     )
-    with translation.override(confirmation.language):
-        context = {"confirmation": confirmation, "link": link, "hours": CONFIRM_HOURS}
-        subject = render_to_string("people/email/subject_request_subject.txt", context).strip()
-        body = render_to_string("people/email/subject_request_body.txt", context)
+    context = {"confirmation": confirmation, "link": link, "hours": CONFIRM_HOURS}
     try:
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [confirmation.email])
+        with translation.override(confirmation.language):
+            if confirmation.phone:
+                # Short, and without the word "erase" or any name: a text message is read on a
+                # lock screen, perhaps by someone else.
+                body = render_to_string("people/sms/subject_request.txt", context).strip()
+                send_sms(body, None, [confirmation.phone])
+            else:
+                subject = render_to_string("people/email/subject_request_subject.txt", context).strip()
+                body = render_to_string("people/email/subject_request_body.txt", context)
+                send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [confirmation.email])
     except Exception:
         SubjectRequestConfirmation.objects.filter(pk=confirmation.pk).update(sent_at=None)
         raise

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from alianza.core.sms import sms_enabled
 from alianza.network.ratelimit import rate_limit_hit
 
 from .forms_subject import SubjectRequestForm
@@ -41,29 +42,34 @@ def _too_many(window: int) -> str:
 @require_http_methods(["GET", "POST"])
 def subject_request(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "people/subject_request.html", {"form": SubjectRequestForm()})
+        return render(request, "people/subject_request.html", {"form": SubjectRequestForm(), "sms": sms_enabled()})
     limit = getattr(settings, "ALIANZA_SUBJECT_REQUEST_RATE_LIMIT", 5)
     window = getattr(settings, "ALIANZA_SUBJECT_REQUEST_RATE_WINDOW", 600)
     if not rate_limit_hit(request, bucket="subject_request", limit=limit, window=window):
         # Nothing typed is lost: the form comes back with it, unjudged.
-        form = SubjectRequestForm(initial={k: request.POST.get(k, "") for k in ("kind", "email")})
-        return render(request, "people/subject_request.html", {"form": form, "notice": _too_many(window)}, status=429)
+        form = SubjectRequestForm(initial={k: request.POST.get(k, "") for k in ("kind", "contact")})
+        return render(
+            request,
+            "people/subject_request.html",
+            {"form": form, "notice": _too_many(window), "sms": sms_enabled()},
+            status=429,
+        )
     form = SubjectRequestForm(request.POST)
     if form.caught_a_bot():
         return redirect("people:subject_request_sent")
     if not form.is_valid():
-        return render(request, "people/subject_request.html", {"form": form}, status=400)
+        return render(request, "people/subject_request.html", {"form": form, "sms": sms_enabled()}, status=400)
     subject_request_ask(
         kind=form.cleaned_data["kind"],
-        email=form.cleaned_data["email"],
         language=get_language() or settings.LANGUAGE_CODE,
+        **form.cleaned_data["contact"],
     )
     return redirect("people:subject_request_sent")
 
 
 @require_GET
 def subject_request_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/subject_request_sent.html")
+    return render(request, "people/subject_request_sent.html", {"sms": sms_enabled()})
 
 
 @never_cache

@@ -25,6 +25,10 @@ for name in (
     "ALLOWED_HOSTS",
     "ALIANZA_LANGUAGES",
     "TRUSTED_PROXY_COUNT",
+    "SMS_BACKEND",  # tests that send text messages start a real gateway of their own
+    "ALIANZA_SMS_URL",
+    "ALIANZA_SMS_TOKEN",
+    "ALIANZA_SMS_TOKEN_FILE",
 ):
     os.environ.pop(name, None)
 os.environ["SECURE_COOKIES"] = "false"

@@ -134,6 +134,15 @@ def build_world(hub: Organization, other: Organization, actor: User) -> World:
         email=XIO["email"],
         due_on=timezone.localdate() + timedelta(days=30),
     )
+    # One confirmed by text message, no longer linked to the record: found by the number.
+    SubjectRequest.objects.create(
+        organization=hub,
+        reference=uuid.uuid4(),
+        kind="erasure",
+        person=None,
+        phone=XIO["phone"],
+        due_on=timezone.localdate() + timedelta(days=30),
+    )
     make_signup(hub, name=f"{XIO['given_name']} {XIO['family_name']}", email=XIO["email"], county="Travis")
     make_signup(hub, name="Someone By Phone", email="", phone="512-555-0199")
     make_signup(hub, name=f"{NEIGHBOUR['given_name']} {NEIGHBOUR['family_name']}", email=NEIGHBOUR["email"])

@@ -37,7 +37,7 @@ def _ask(client: Client, email: str, kind: str = "erasure", **extra: str):
     # The e-mail task is enqueued after commit; the test's transaction never commits, so the
     # callbacks run as the request ends.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(PAGE, {"kind": kind, "email": email, **extra})
+        return client.post(PAGE, {"kind": kind, "contact": email, **extra})
 
 
 def _link(message) -> str:
