@@ -36,12 +36,12 @@ def test_a_person_asks_for_erasure_on_a_phone_without_javascript(org_a, browser_
     switch_language(page, "es")
     assert_no_horizontal_overflow(page)
     page.locator("input[name=kind][value=erasure]").check()
-    page.locator("#id_email").fill("rosa@example")  # a typo first: explained, and kept
+    page.locator("#id_contact").fill("rosa@example")  # a typo first: explained, and kept
     page.locator("main form button[type=submit]").click()
-    expect(page.locator("#id_email")).to_have_value("rosa@example")
+    expect(page.locator("#id_contact")).to_have_value("rosa@example")
     expect(page.locator(".errors")).to_be_visible()
     assert_no_horizontal_overflow(page)
-    page.locator("#id_email").fill("rosa@example.org")
+    page.locator("#id_contact").fill("rosa@example.org")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/privacy/request/sent/$"))
     assert_no_horizontal_overflow(page)
