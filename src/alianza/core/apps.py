@@ -45,6 +45,7 @@ def _register_menu() -> None:
     register(NavItem(_("Audit trail"), "core:audit_list", "audit:view", order=90))
     register(NavItem(_("Lockdown"), "core:lockdown", "lockdown:manage", order=92))
     register(NavItem(_("Retention"), "core:retention_settings", "retention:manage", order=92))
+    register(NavItem(_("API tokens"), "core:api_token_list", "api_tokens:manage", order=93))
     register(NavItem(_("Profile"), "core:organization_edit", "organization:edit", order=95))
     register(
         NavItem(_("Legal requests"), "core:legal_request_list", "legal:manage", order=92, shown_in=lambda o: o.is_hub)

@@ -21,3 +21,20 @@ class LockdownForm(forms.Form):
 
 class HubApproveForm(forms.Form):
     organization = forms.SlugField()
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is it for?"),
+        max_length=100,
+        help_text=_("For example: “weekly sync with the voter file”. Shown in the list and the audit trail."),
+        error_messages={"required": _("Say in a few words what the token is for.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Works for"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
+        initial=90,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how long the token works.")},
+    )

@@ -9,11 +9,12 @@ Locking down (``organization_lock_down``), in one transaction:
 - marks each of those users as needing a fresh two-factor sign-in
   (``User.two_factor_required_after``): a session that has not passed two-factor since then
   is signed out by ``core.sessions.UserSessionMiddleware``, whatever session engine is used;
+- revokes every API token of the organization (``core.api_tokens``), for good: programs must
+  be given new tokens after the lockdown is lifted;
 - sets ``Organization.locked_down_at``. While it is set, exports and imports of the
-  organization are refused (``core.tenancy.refuse_when_locked`` on each such view), and any
-  API token authentication **must** refuse the organization's tokens: there is no API yet,
-  so the rule is this function, ``organization_is_locked``, which the future token check has
-  to call on every request;
+  organization are refused (``core.tenancy.refuse_when_locked`` on each such view), no API
+  token can be made, and ``api_token_authenticate`` refuses the organization's tokens (it reads
+  the lockdown on every request, so even a token made in a race is refused);
 - e-mails the hub's admins (a background task) and writes one audit event.
 
 Lifting takes two people: an admin asks (``lockdown_lift_request``), a *different* admin of
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from .api_tokens import api_tokens_revoke_all
 from .audit import log_action
 from .models import Lockdown, Membership, Organization, User
 from .permissions import Role
@@ -43,8 +45,8 @@ class LockdownError(Exception):
 
 def organization_is_locked(organization: Organization) -> bool:
     """Is ``organization`` locked down right now? Read from the database, not from a possibly
-    stale instance. Every way data leaves or enters an organization (exports, imports, and
-    any future API token authentication) must refuse while this is true."""
+    stale instance. Every way data leaves or enters an organization (exports, imports, API
+    tokens) must refuse while this is true."""
     return Organization.objects.filter(pk=organization.pk, locked_down_at__isnull=False).exists()
 
 
@@ -110,6 +112,7 @@ def organization_lock_down(
             users = list(User.objects.filter(memberships__organization=organization).distinct())
         sessions_ended = user_sessions_end_all(users=users)
         User.objects.filter(pk__in=[u.pk for u in users]).update(two_factor_required_after=now)
+        tokens_revoked = api_tokens_revoke_all(organization=organization, actor=actor)
         lockdown = Lockdown(
             organization=organization,
             reason=reason,
@@ -117,6 +120,7 @@ def organization_lock_down(
             started_by=actor,
             users_signed_out=len(users),
             sessions_ended=sessions_ended,
+            api_tokens_revoked=tokens_revoked,
         )
         lockdown.full_clean()
         lockdown.save(force_insert=True)
@@ -127,7 +131,12 @@ def organization_lock_down(
             organization=organization,
             action="core.organization.locked_down",
             obj=lockdown,
-            data={"users_signed_out": len(users), "sessions_ended": sessions_ended, "with_reason": bool(reason)},
+            data={
+                "users_signed_out": len(users),
+                "sessions_ended": sessions_ended,
+                "api_tokens_revoked": tokens_revoked,
+                "with_reason": bool(reason),
+            },
             request=request,
         )
         _notify(lockdown, "locked")

@@ -318,6 +318,7 @@ class Lockdown(models.Model):
     )
     users_signed_out = models.PositiveIntegerField(default=0)
     sessions_ended = models.PositiveIntegerField(default=0)
+    api_tokens_revoked = models.PositiveIntegerField(default=0)
     lift_requested_at = models.DateTimeField(null=True, blank=True)
     lift_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -348,6 +349,46 @@ class Lockdown(models.Model):
     @property
     def is_open(self) -> bool:
         return self.lifted_at is None
+
+
+class ApiToken(models.Model):
+    """A secret that lets a program act for one staff user in one organization, with that
+    user's role there at the time of each use (``core/api_tokens.py``). Only the SHA-256 hash
+    of the secret is stored; the secret is shown once, when the token is made. Revoked tokens
+    are kept (who revoked them, when, why) and never work again; a lockdown revokes them all."""
+
+    class RevokedReason(models.TextChoices):
+        BY_ADMIN = "admin", _("revoked by an admin")
+        LOCKDOWN = "lockdown", _("revoked by the emergency lockdown")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("what it is for"), max_length=100)
+    prefix = models.CharField(max_length=12)  # the first characters, to recognise a token
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_reason = models.CharField(max_length=10, choices=RevokedReason.choices, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["organization", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class UserSession(models.Model):

@@ -68,6 +68,7 @@ register(
     roles={Role.ADMIN},
     label="Lock the organization down in an emergency; ask for or approve lifting it",
 )
+register("api_tokens:manage", roles={Role.ADMIN}, label="Make and revoke API tokens for programs")
 register("retention:manage", roles={Role.ADMIN}, label="See and change how long records are kept")
 register(
     "retention:limits",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_legal, views_lockdown, views_public, views_retention, views_sessions, views_staff
+from . import views_api_tokens, views_legal, views_lockdown, views_public, views_retention, views_sessions, views_staff
 
 app_name = "core"
 
@@ -41,6 +41,12 @@ urlpatterns = [
     path("staff/<slug:org>/lockdown/lift/request/", views_lockdown.lift_request, name="lockdown_lift_request"),
     path("staff/<slug:org>/lockdown/lift/approve/", views_lockdown.lift_approve, name="lockdown_lift_approve"),
     path("staff/<slug:org>/lockdown/hub-approve/", views_lockdown.hub_approve, name="lockdown_hub_approve"),
+    path("staff/<slug:org>/settings/api-tokens/", views_api_tokens.api_token_list, name="api_token_list"),
+    path(
+        "staff/<slug:org>/settings/api-tokens/<int:api_token_id>/revoke/",
+        views_api_tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("staff/<slug:org>/settings/retention/", views_retention.retention_settings, name="retention_settings"),
     path("staff/<slug:org>/settings/retention/limits/", views_retention.retention_limits, name="retention_limits"),
 ]

@@ -91,6 +91,8 @@ for _name, _code in {
     "core:lockdown_lift_approve": "lockdown:manage",
     "core:lockdown_hub_approve": "lockdown:manage",
     "core:retention_settings": "retention:manage",
+    "core:api_token_list": "api_tokens:manage",
+    "core:api_token_revoke": "api_tokens:manage",
     "core:retention_limits": "retention:limits",
 }.items():
     isolation.expect_permission(_name, _code)
@@ -132,3 +134,28 @@ def _legal_request_id(*, organization: Organization, actor: User, values: dict[s
 
 isolation.register("legal_request_id", _legal_request_id)
 isolation.prepare_organizations("core:legal_", make_hub_tier)
+
+
+@scopes_disabled()
+def make_api_token(organization: Organization, user: User | None = None, **fields: Any) -> Any:
+    """An API token of ``user`` (an admin of ``organization``, made if not given); returns
+    (token, secret)."""
+    from alianza.core.api_tokens import api_token_create
+
+    if user is None:
+        user = make_membership(organization, role=Role.ADMIN).user
+    token, secret = api_token_create(
+        organization=organization, user=user, name=fields.pop("name", "Nightly sync"), days=fields.pop("days", 90)
+    )
+    if fields:
+        for key, value in fields.items():
+            setattr(token, key, value)
+        token.save()
+    return token, secret
+
+
+def _api_token_id(*, organization: Organization, actor: User, values: dict[str, Any]) -> int:
+    return make_api_token(organization)[0].pk
+
+
+isolation.register("api_token_id", _api_token_id)

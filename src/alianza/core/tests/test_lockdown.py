@@ -93,7 +93,15 @@ def test_locking_down_is_audited_without_the_reason(org_a, owner, member):
     with scopes_disabled():
         event = AuditEvent.objects.get(organization=org_a, action="core.organization.locked_down")
         stored_reason = Lockdown.objects.values_list("reason", flat=True).get()
-    assert (event.actor, event.data) == (owner, {"users_signed_out": 2, "sessions_ended": 0, "with_reason": True})
+    assert (event.actor, event.data) == (
+        owner,
+        {
+            "users_signed_out": 2,
+            "sessions_ended": 0,
+            "api_tokens_revoked": 0,
+            "with_reason": True,
+        },
+    )
     assert "Rosa" not in str(event.data)
     assert "Rosa" not in str(stored_reason)  # the note is encrypted at rest
 
