@@ -1,6 +1,7 @@
-"""An admin locks the organization down on a phone-sized screen, is signed out, signs in again
-with two-factor, finds exports refused, asks to lift the lockdown; a second admin in another
-browser approves; exports work again. axe-core checks each lockdown page."""
+"""An admin makes an API token, then locks the organization down on a phone-sized screen, is
+signed out, signs in again with two-factor, finds exports refused and the token revoked, asks
+to lift the lockdown; a second admin in another browser approves; exports work again, the token
+does not. axe-core checks each lockdown page and the API tokens page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
+from alianza.core.api_tokens import api_token_authenticate
 from alianza.core.lockdown import organization_is_locked
 from alianza.core.permissions import Role
 from alianza.core.tests.e2e.test_public_pages import assert_no_horizontal_overflow, assert_no_serious_axe_violation
@@ -33,6 +35,15 @@ def test_an_admin_locks_down_and_a_second_admin_lifts_it(owner, member, org_a, b
     expect(admin.locator(".session")).to_have_count(1)
     expect(admin.locator(".session")).to_contain_text("This device")
     expect(admin.locator(".session")).to_contain_text("127.0.0.0/24")
+    assert_no_serious_axe_violation(admin)
+    assert_no_horizontal_overflow(admin)
+    admin.goto("/staff/org-a/")
+    admin.get_by_role("link", name="API tokens").click()
+    admin.get_by_label("What is it for?").fill("Weekly sync with the voter file")
+    admin.get_by_role("button", name="Make the token").click()
+    secret = admin.locator("code.secret").inner_text()
+    assert api_token_authenticate(secret) is not None
+    expect(admin.locator("main table")).to_contain_text("Weekly sync with the voter file")
     assert_no_serious_axe_violation(admin)
     assert_no_horizontal_overflow(admin)
     admin.goto("/staff/org-a/")
@@ -62,6 +73,8 @@ def test_an_admin_locks_down_and_a_second_admin_lifts_it(owner, member, org_a, b
 
     admin.goto("/staff/org-a/lockdown/")
     expect(admin.locator("main")).to_contain_text("The office was raided this morning.")
+    expect(admin.locator("main")).to_contain_text("1 API token was revoked for good.")
+    assert api_token_authenticate(secret) is None
     admin.get_by_role("button", name="Ask to lift the lockdown").click()
     expect(admin.locator(".messages")).to_contain_text("A second admin must now approve it.")
     expect(admin.locator("main")).to_contain_text("You cannot approve your own request.")
@@ -82,4 +95,7 @@ def test_an_admin_locks_down_and_a_second_admin_lifts_it(owner, member, org_a, b
     with admin.expect_download() as download:
         admin.get_by_role("button", name="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
+    assert api_token_authenticate(secret) is None  # revoked for good, also after the lift
+    admin.goto("/staff/org-a/settings/api-tokens/")
+    expect(admin.locator("main")).to_contain_text("revoked by the emergency lockdown")
     browser_session.assert_only_same_host()
