@@ -26,9 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from . import permissions
 from .audit import log_action
-from .models import ApiToken, Membership, Organization, User
-from .permissions import Role
+from .models import ApiToken, Organization, User
+from .tenancy import membership_for
 
 PREFIX = "alz_"
 LIFETIMES_DAYS = (30, 90, 365)
@@ -56,9 +57,8 @@ def api_token_create(
         raise ApiTokenError(_("Say in a few words what the token is for (at most 100 characters)."))
     if days not in LIFETIMES_DAYS:
         raise ApiTokenError(_("Choose how long the token works."))
-    with scopes_disabled():
-        is_admin = Membership.objects.filter(organization=organization, user=user, role=Role.ADMIN).exists()
-    if not is_admin:
+    membership = membership_for(user, organization)
+    if membership is None or not permissions.role_has(membership.role, "api_tokens:manage"):
         raise ApiTokenError(_("Only an admin of the organization can make API tokens."))
     if organization_is_locked(organization):
         raise ApiTokenError(_("The organization is locked down: no API token can be made until it is lifted."))
@@ -93,18 +93,19 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     digest = _hash(secret)
     with scopes_disabled():
         token = ApiToken.objects.filter(token_hash=digest).select_related("organization", "user").first()
-        if token is None or not hmac.compare_digest(token.token_hash, digest):
-            return None
-        now = timezone.now()
-        if token.revoked_at is not None or token.expires_at <= now:
-            return None
-        if token.organization.locked_down_at is not None or not token.user.is_active:
-            return None
-        if not Membership.objects.filter(organization=token.organization, user=token.user).exists():
-            return None
-        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    now = timezone.now()
+    if token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if token.organization.locked_down_at is not None or not token.user.is_active:
+        return None
+    if membership_for(token.user, token.organization) is None:  # access removed since
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        with scopes_disabled():
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
+        token.last_used_at = now
     return token
 
 
