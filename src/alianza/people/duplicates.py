@@ -61,15 +61,21 @@ def _block(zip_code: str, city: str) -> str | None:
     return None
 
 
-_HOUSE = re.compile(r"(\d+)(\D{0,3})")
+_HOUSE = re.compile(r"\W*(\d+)")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def address_key(street: str) -> str | None:
     """The house number and the first three letters after it ("12 Main St" and "12 MAIN
     STREET, Apt 3" give "12mai"), or None for a street without a leading house number."""
-    text = "".join(ch for ch in name_key(street, "") if ch.isalnum())
+    text = street.casefold()
     match = _HOUSE.match(text)
-    return match.group(1) + match.group(2) if match else None
+    if match is None:
+        return None
+    letters = "".join(_LETTER.findall(text, match.end(), match.end() + 24)[:3])
+    if not letters.isascii():
+        letters = "".join(ch for ch in unicodedata.normalize("NFKD", letters) if not unicodedata.combining(ch))
+    return match.group(1) + letters
 
 
 def pair_decision(*, score: int, address: str, expected_namesakes: float) -> bool:
@@ -98,25 +104,27 @@ def pair_record(*, organization: Organization, ids: tuple[int, int], score: int,
 # Pairs are written in chunks of this many (memory stays bounded however many are found).
 PAIR_CHUNK = 20_000
 
-# A block: name key → address key (None: no street) → person ids.
-Block = dict[str, dict[str | None, list[int]]]
+# One block's people: (name key, address key or None, person id).
+Block = list[tuple[str, str | None, int]]
+# A group of people: address key (None: no street) → person ids.
+Group = dict[str | None, list[int]]
+# (lower id, higher id, score, how the addresses compare: "same", "unknown" or "differ").
+Candidate = tuple[int, int, int, str]
 
 
 def duplicates_scan(*, organization: Organization, actor: User | None) -> int:
     """Look through all of an organization's people; returns how many new pairs were found.
 
-    People are grouped by block (ZIP code, else city), within a block by their name key with
-    its words sorted (a token-sort ratio is then the plain ratio of two such keys, so each
-    distinct name is compared once, in rapidfuzz's C++ loop), and within a name by their
-    address key. A pair is kept when ``pair_decision`` says so, at most
+    People are grouped by block (ZIP code, else city); ``_block_pairs`` finds a block's
+    candidates, the likeliest first. A pair is kept when ``pair_decision`` says so, at most
     ``MAX_OPEN_PER_PERSON`` open pairs per person counting those already in the queue (each
     person's likeliest first, and everyone's first pair before anyone's second); known pairs
     (open or dismissed) are never proposed again."""
     with transaction.atomic(), scope(organization=organization):
-        blocks: dict[str, Block] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        blocks: dict[str, Block] = defaultdict(list)
         keys: dict[tuple[str, str, str], str] = {}
+        addresses: dict[str, str | None] = {}
         frequency: Counter[str] = Counter()
-        people = 0
         rows = (
             Person.objects.filter(organization=organization)
             .order_by()
@@ -133,10 +141,18 @@ def duplicates_scan(*, organization: Organization, actor: User | None) -> int:
                 if len(keys) > 200_000:  # names repeat a lot; the memo stays bounded when they do not
                     keys.clear()
                 key = keys[names] = " ".join(sorted(name_key(given, family, preferred).split()))
-            if key:
-                blocks[block][key][address_key(street)].append(pk)
-                frequency[key] += 1
-                people += 1
+            if not key:
+                continue
+            try:
+                address = addresses[street]
+            except KeyError:
+                if len(addresses) > 200_000:  # so do streets (the same building, the same street)
+                    addresses.clear()
+                address = addresses[street] = address_key(street)
+            blocks[block].append((key, address, pk))
+            frequency[key] += 1
+        del keys, addresses
+        people = frequency.total()
         known: set[tuple[int, int]] = set()
         open_pairs: Counter[int] = Counter()
         for a, b, status in DuplicatePair.objects.values_list("person_a_id", "person_b_id", "status"):
@@ -146,13 +162,10 @@ def duplicates_scan(*, organization: Organization, actor: User | None) -> int:
                 open_pairs[b] += 1
         found = 0
         pending: list[tuple[int, int, int, list[str]]] = []
-        for block, by_name in blocks.items():
+        while blocks:
+            block, members = blocks.popitem()
             where = "ZIP code" if block.startswith("zip:") else "city"
-            size = sum(len(ids) for by_address in by_name.values() for ids in by_address.values())
-            candidates = sorted(
-                _block_pairs(by_name, frequency=frequency, block_share=size / people),
-                key=lambda pair: (pair[3] != "same", -pair[2], pair[0], pair[1]),
-            )
+            candidates = _block_pairs(members, frequency=frequency, block_share=len(members) / people)
             # Twice through, the likeliest first: the first time only pairs that give someone
             # their first pair (so that no one is left out because their namesakes filled
             # the queue), the second time the others while there is room.
@@ -188,45 +201,69 @@ _ADDRESS_REASONS = {
 }
 
 
-def _block_pairs(by_name: Block, *, frequency: Counter[str], block_share: float) -> Iterator[tuple[int, int, int, str]]:
-    """(lower id, higher id, score, address) of every pair of one block that ``pair_decision``
-    keeps: people with the same name key (score 100), then people whose names rapidfuzz scores
-    at or above the lowest threshold. Only the groups the decision can keep are paired, so a
-    name that many people of a block share costs as many pairs as share an address, not the
-    square of its count."""
-    names = list(by_name)
-    for name in names:
-        yield from _group_pairs(by_name[name], by_name[name], 100, _namesakes(frequency, name, name, block_share))
-    if len(names) < 2:
-        return
-    # Each distinct name against the ones after it, in rapidfuzz's C++ loop.
-    lowest = min(NAME_THRESHOLD, SAME_ADDRESS_THRESHOLD)
+def _block_pairs(members: Block, *, frequency: Counter[str], block_share: float) -> list[Candidate]:
+    """The pairs of one block that ``pair_decision`` keeps, the likeliest first (the same
+    address first, then by score). Three passes, each only over what it can keep, so that a
+    name many people share costs as many pairs as share an address, not the square of its count:
+
+    1. people with the same name key (score 100);
+    2. different names at the same address key, compared with rapidfuzz down to
+       ``SAME_ADDRESS_THRESHOLD``;
+    3. different names at other or unknown addresses: ``pair_decision`` keeps those only for
+       names that are not common in the block, so only those names are compared with each
+       other, down to ``NAME_THRESHOLD``, each distinct name once, in rapidfuzz's C++ loop
+       (the token-sort ratio is the plain ratio of keys with sorted words)."""
+    by_name: dict[str, Group] = defaultdict(lambda: defaultdict(list))
+    by_address: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for key, address, pk in members:
+        by_name[key][address].append(pk)
+        if address is not None:
+            by_address[address][key].append(pk)
+    pairs: list[Candidate] = []
+    for name, group in by_name.items():
+        if sum(len(ids) for ids in group.values()) > 1:
+            expected = _namesakes(frequency[name] - 2, block_share)
+            pairs.extend(_group_pairs(group, group, 100, expected, ("same", "unknown", "differ")))
+    for here in by_address.values():
+        if len(here) < 2:
+            continue
+        names = list(here)
+        for i, name in enumerate(names[:-1]):
+            for _match, score, offset in process.extract(
+                name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=SAME_ADDRESS_THRESHOLD, limit=None
+            ):
+                if pair_decision(score=round(score), address="same", expected_namesakes=0.0):
+                    pairs.extend(
+                        (min(a, b), max(a, b), round(score), "same")
+                        for a in here[name]
+                        for b in here[names[i + 1 + offset]]
+                    )
+    expected_of = {name: _namesakes(frequency[name] - 1, block_share) for name in by_name}
+    names = [name for name, expected in expected_of.items() if expected <= COMMON]
     for i, name in enumerate(names[:-1]):
         for _match, score, offset in process.extract(
-            name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=lowest, limit=None
+            name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, limit=None
         ):
             other = names[i + 1 + offset]
-            expected = _namesakes(frequency, name, other, block_share)
-            yield from _group_pairs(by_name[name], by_name[other], round(score), expected)
+            expected = max(expected_of[name], expected_of[other])
+            pairs.extend(_group_pairs(by_name[name], by_name[other], round(score), expected, ("unknown", "differ")))
+    pairs.sort(key=lambda pair: (pair[3] != "same", -pair[2], pair[0], pair[1]))
+    return pairs
 
 
-def _namesakes(frequency: Counter[str], name: str, other: str, block_share: float) -> float:
-    """How many other people with the commoner of the two names the block would hold by chance
-    (0 when fewer than ``COMMON_MIN_OTHERS`` others in the organization have it)."""
-    others = max(frequency[name], frequency[other]) - (2 if name == other else 1)
+def _namesakes(others: int, block_share: float) -> float:
+    """How many of ``others`` people with a name (the organization's, besides the pair) the
+    block would hold by chance, if names were spread over blocks as people are; 0 when they
+    are fewer than ``COMMON_MIN_OTHERS``."""
     return others * block_share if others >= COMMON_MIN_OTHERS else 0.0
 
 
-def _group_pairs(
-    one: dict[str | None, list[int]], other: dict[str | None, list[int]], score: int, expected: float
-) -> Iterator[tuple[int, int, int, str]]:
+def _group_pairs(one: Group, other: Group, score: int, expected: float, looked_at: tuple[str, ...]) -> list[Candidate]:
     """The pairs between two name groups (the same group twice for one name) that the decision
-    keeps. When it keeps only the same address, only people with the same address key are
-    looked at (a common name's group is not squared)."""
+    keeps, among the address comparisons ``looked_at``. When it keeps only the same address,
+    only people with the same address key are looked at (a common name's group is not squared)."""
     allowed = {
-        address
-        for address in ("same", "unknown", "differ")
-        if pair_decision(score=score, address=address, expected_namesakes=expected)
+        address for address in looked_at if pair_decision(score=score, address=address, expected_namesakes=expected)
     }
     if allowed == {"same"}:
         combinations: Iterator[tuple[list[int], list[int], str]] = (
@@ -235,23 +272,19 @@ def _group_pairs(
     elif allowed:
         combinations = _address_combinations(one, other)
     else:
-        return
+        return []
+    pairs: list[Candidate] = []
     for xs, ys, address in combinations:
         if address not in allowed:
             continue
         if xs is ys:
-            for i, a in enumerate(xs):
-                for b in xs[i + 1 :]:
-                    yield min(a, b), max(a, b), score, address
+            pairs.extend((min(a, b), max(a, b), score, address) for i, a in enumerate(xs) for b in xs[i + 1 :])
         else:
-            for a in xs:
-                for b in ys:
-                    yield min(a, b), max(a, b), score, address
+            pairs.extend((min(a, b), max(a, b), score, address) for a in xs for b in ys)
+    return pairs
 
 
-def _address_combinations(
-    one: dict[str | None, list[int]], other: dict[str | None, list[int]]
-) -> Iterator[tuple[list[int], list[int], str]]:
+def _address_combinations(one: Group, other: Group) -> Iterator[tuple[list[int], list[int], str]]:
     """Every two address groups of two name groups (each unordered combination once when they
     are the same name group), with how the addresses compare."""
     same_group = one is other
