@@ -98,7 +98,10 @@ def _vary_name(rng: Any, change: str, given: str, family: str) -> tuple[str, str
     import unicodedata
 
     if change == "accents and case":
-        plain = ["".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c)) for t in (given, family)]
+        plain = [
+            "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+            for text in (given, family)
+        ]
         return (plain[0].upper(), plain[1].upper()) if rng.random() < 0.5 else (plain[0].lower(), plain[1].lower())
     if change == "family name first":
         return (f"{family}, {given}", "") if rng.random() < 0.5 else (family, given)
@@ -145,9 +148,7 @@ def plant_duplicates(organization: Any, count: int, seed: int) -> dict[tuple[int
     from alianza.people.models import Person
 
     people = Person.objects.filter(organization=organization)
-    planted = {
-        pk: custom[PLANTED] for pk, custom in people.filter(custom__has_key=PLANTED).values_list("pk", "custom")
-    }
+    planted = {pk: custom[PLANTED] for pk, custom in people.filter(custom__has_key=PLANTED).values_list("pk", "custom")}
     rng = random.Random(seed)  # noqa: S311 - test data
     if not planted and count:
         ids = sorted(people.values_list("pk", flat=True))
