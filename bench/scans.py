@@ -4,10 +4,12 @@ Run by ``bench/run.py`` (which sets up the environment); prints one JSON line.
 
     python bench/scans.py --org bench-1000000 --people 1000000
 
-- ``--people N`` first tops the organization up to N people by copying its own people's names
-  and addresses (no contact points, tags or notes), so that "1M people" means 1M rows.
+- ``--people N`` first tops the organization up to N people by recombining its own people's
+  names and addresses (no contact points, tags or notes), so that "1M people" means 1M rows;
+  ``--plant`` (1 % by default) of them are planted duplicates of others (``plant_duplicates``).
 - Duplicate scan: ``people.duplicates.duplicates_scan`` (it writes the pairs it finds), against a
-  plain sequential read of the same columns of the same rows.
+  plain sequential read of the same columns of the same rows; its recall and precision on the
+  planted duplicates (``recall_precision``). ``--no-segments`` runs only the scan.
 - Segment counts: ``people.segments.people_matching(...).count()`` for several filters, each the
   median of ``--repeat`` runs after one warm-up, against a bare count of the organization's people.
 """
