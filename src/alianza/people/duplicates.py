@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
@@ -239,10 +240,17 @@ def _block_pairs(members: Block, *, frequency: Counter[str], block_share: float)
                         for b in here[names[i + 1 + offset]]
                     )
     expected_of = {name: _namesakes(frequency[name] - 1, block_share) for name in by_name}
-    names = [name for name, expected in expected_of.items() if expected <= COMMON]
+    # Shortest first: a name is compared only with the names after it that are short enough to
+    # reach the threshold (a ratio is at most 2 * shorter / (shorter + longer)).
+    names = sorted((name for name, expected in expected_of.items() if expected <= COMMON), key=len)
+    lengths = [len(name) for name in names]
+    reach = 200 / NAME_THRESHOLD - 1
     for i, name in enumerate(names[:-1]):
+        longest = bisect_right(lengths, int(lengths[i] * reach + 1e-9), lo=i + 1)
+        if longest <= i + 1:
+            continue
         for _match, score, offset in process.extract(
-            name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, limit=None
+            name, names[i + 1 : longest], scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, limit=None
         ):
             other = names[i + 1 + offset]
             expected = max(expected_of[name], expected_of[other])
