@@ -586,7 +586,9 @@ def scan_lines(database: str, scans: dict[str, Any]) -> str:
     lines = [
         f"{database}: {scans['people']:,} people ({scans['topped_up']:,} added to the import's); "
         f"duplicate scan {scans['duplicate_scan_seconds']:.1f} s, {scans['duplicate_pairs_new']:,} pairs "
-        f"(sequential read {scans['read_baseline_seconds']:.2f} s, ratio {scans['duplicate_scan_ratio_to_read']:.1f}); "
+        f"(sequential read {scans['read_baseline_seconds']:.2f} s, ratio {scans['duplicate_scan_ratio_to_read']:.1f}; "
+        f"recall {scans['duplicates']['recall'] or 0:.2f}, precision {scans['duplicates']['precision'] or 0:.2f} "
+        f"on {scans['planted_duplicates']:,} planted duplicates); "
         f"peak {scans['peak_mib']:.0f} MiB",
         f"{database}: bare count {scans['count_baseline_seconds'] * 1000:.0f} ms; segment counts:",
     ]

@@ -333,15 +333,19 @@ class DuplicatePair(models.Model):
         OPEN = "open", _("To review")
         DISMISSED = "dismissed", _("Not the same person")
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Four indexes, each for a query that needs it: the primary key; the unique (person_a,
+    # person_b), which also serves "the pairs of person A"; person_b (a merge's other pairs, and
+    # deleting a person); (organization, status, -score, id), the review queue's page and count.
+    # The organization, person_a and decided_by foreign keys have no index of their own.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveSmallIntegerField()  # 0 to 100
     reasons = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     found_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -349,6 +353,7 @@ class DuplicatePair(models.Model):
 
     class Meta:
         ordering = ["-score", "id"]
+        indexes = [models.Index(fields=["organization", "status", "-score", "id"], name="people_duplicatepair_queue")]
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_duplicate_pair"),
             models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
