@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_retention_limits'),
-        ('people', '0011_segment_indexes'),
+        ('people', '0012_subject_request_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
