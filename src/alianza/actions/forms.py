@@ -199,11 +199,10 @@ class RSVPForm(HoneypotForm):
             shift_field = self.fields["shift"] = copy.deepcopy(self.base_fields["shift"])
         assert isinstance(shift_field, forms.ModelChoiceField)
         shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])  # checks what is sent
-        # Offered from the shifts already read, so showing the form costs no second query.
-        shift_field.choices = [
-            ("", shift_field.empty_label),
-            *((s.pk, shift_field.label_from_instance(s)) for s in shifts),
-        ]
+        # Offered from the shifts already read, so showing the form costs no second query; the
+        # labels are made only when the form is shown (a callable), not when a POST is checked.
+        field = shift_field
+        shift_field.choices = lambda: [("", field.empty_label), *((s.pk, field.label_from_instance(s)) for s in shifts)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -164,7 +164,7 @@ def _rsvp_form(
     data: object = None,
     *,
     shifts: list[Shift] | None = None,
-    conduct: CodeOfConductVersion | None | Literal[False] = False,
+    conduct: CodeOfConductVersion | Literal[False] | None = False,
 ) -> RSVPForm:
     if conduct is False:
         conduct = conduct_current() if event.requires_code_of_conduct else None
