@@ -191,8 +191,9 @@ class RSVPForm(HoneypotForm):
         if not shifts:
             if shift_field is not None:
                 del self.fields["shift"]
-                if self._errors and "shift" in self._errors:  # checked already: the error stays shown
-                    for error in self._errors.pop("shift"):
+                checked = getattr(self, "_errors", None)  # set once the form was checked
+                if checked and "shift" in checked:  # the error stays shown, without the field
+                    for error in checked.pop("shift"):
                         self.add_error(None, error)
             return
         if shift_field is None:

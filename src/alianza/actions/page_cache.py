@@ -182,9 +182,9 @@ def form_context(slug: str, token: str, load: Callable[[], T]) -> T:
         return cast(T, kept[2])
     value = load()
     if len(_contexts) >= _CONTEXTS_MAX:
-        for key, entry in list(_contexts.items()):
+        for kept_key, entry in list(_contexts.items()):
             if entry[0] <= now:
-                del _contexts[key]
+                del _contexts[kept_key]
         if len(_contexts) >= _CONTEXTS_MAX:
             _contexts.clear()
     _contexts[(slug, token)] = (now + seconds(), current, value)

@@ -9,7 +9,7 @@ too when it counts the shift, so counting and writing happen one request at a ti
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core import signing
 from django.db import connection, transaction
@@ -68,7 +68,13 @@ def _confirmed_count(event: Event, *, shift: Shift | None = None, excluding: RSV
 _LOCKED_EVENT_FIELDS = ("organization", "token", "status", "ends_at", "capacity", "waitlist")
 
 
-def _places_taken(*, event: Event, person: Any, shift: Shift | None) -> dict[str, int | None]:
+class _Taken(NamedTuple):
+    confirmed: int  # the event's confirmed RSVPs
+    in_shift: int  # of them, those of the chosen shift (0 without one)
+    earlier: int | None  # the person's earlier RSVP to the event, if any
+
+
+def _places_taken(*, event: Event, person: Any, shift: Shift | None) -> _Taken:
     """The places taken (the event's confirmed RSVPs, and those of ``shift``) and the person's
     earlier answer, in one query; run while the event's row is locked. Plain SQL: it runs under
     the lock that serialises every RSVP of the event, and the ORM took several times longer to
@@ -84,7 +90,7 @@ def _places_taken(*, event: Event, person: Any, shift: Shift | None) -> dict[str
             [confirmed, confirmed, shift.pk if shift else None, person.pk, event.pk, confirmed, person.pk],
         )
         row = cursor.fetchone()
-    return {"confirmed": int(row[0]), "in_shift": int(row[1]), "earlier": row[2]}
+    return _Taken(confirmed=int(row[0]), in_shift=int(row[1]), earlier=row[2])
 
 
 def rsvp_submit(
@@ -135,12 +141,12 @@ def rsvp_submit(
         if shift is not None:
             shift = Shift.objects.select_for_update().get(pk=shift.pk)
         taken = _places_taken(event=event, person=person, shift=shift)
-        rsvp = RSVP.objects.get(pk=taken["earlier"]) if taken["earlier"] is not None else None
+        rsvp = RSVP.objects.get(pk=taken.earlier) if taken.earlier is not None else None
         if rsvp is not None and rsvp.status != RSVP.Status.CANCELLED:
             return rsvp  # already answered: nothing changes, and the visitor sees the same page
-        if shift is not None and taken["in_shift"] >= shift.capacity:
+        if shift is not None and taken.in_shift >= shift.capacity:
             raise RSVPError(_("That shift is full. Choose another one, or none."))
-        full = event.capacity is not None and taken["confirmed"] >= event.capacity
+        full = event.capacity is not None and taken.confirmed >= event.capacity
         if full and not event.waitlist:
             raise RSVPError(_("This event is full."))
         now = timezone.now()

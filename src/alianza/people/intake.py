@@ -43,20 +43,19 @@ def _emails_known(person: Person, emails: list[PersonEmail]) -> None:
     would have (callers read the new person's address to write to them)."""
     queryset = person.emails.all()
     queryset._result_cache = emails
-    queryset._prefetch_done = True
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
     person._prefetched_objects_cache = {"emails": queryset}  # type: ignore[attr-defined]
 
 
 def _match(email: str, phone: str) -> Person | None:
+    # Only the key first: most people who come in through a public form are new, and this query
+    # costs a fraction of one that joins and reads the whole person (docs/performance.md).
+    person_id = None
     if email:
-        found = PersonEmail.objects.filter(email=email).select_related("person").first()
-        if found is not None:
-            return found.person
-    if phone:
-        found_phone = PersonPhone.objects.filter(number=phone).select_related("person").first()
-        if found_phone is not None:
-            return found_phone.person
-    return None
+        person_id = PersonEmail.objects.filter(email=email).order_by().values_list("person_id", flat=True).first()
+    if person_id is None and phone:
+        person_id = PersonPhone.objects.filter(number=phone).order_by().values_list("person_id", flat=True).first()
+    return None if person_id is None else Person.objects.get(pk=person_id)
 
 
 def person_match_or_create(
