@@ -184,7 +184,7 @@ def form_context(slug: str, token: str, load: Callable[[], T]) -> T:
     if len(_contexts) >= _CONTEXTS_MAX:
         for kept_key, entry in list(_contexts.items()):
             if entry[0] <= now:
-                del _contexts[kept_key]
+                _contexts.pop(kept_key, None)
         if len(_contexts) >= _CONTEXTS_MAX:
             _contexts.clear()
     _contexts[(slug, token)] = (now + seconds(), current, value)

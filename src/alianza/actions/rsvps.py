@@ -80,7 +80,7 @@ def _places_taken(*, event: Event, person: Any, shift: Shift | None) -> _Taken:
     the lock that serialises every RSVP of the event, and the ORM took several times longer to
     build this query than the database took to answer it (docs/performance.md)."""
     table = connection.ops.quote_name(RSVP._meta.db_table)
-    confirmed = RSVP.Status.CONFIRMED
+    confirmed = RSVP.Status.CONFIRMED.value
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0),"  # noqa: S608 — the table's name

@@ -182,7 +182,7 @@ def event_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method == "POST":
         context = _post_context(request, slug, token)
         with scope(organization=context.event.organization):
-            return _event_public(request, context.event, context=context)
+            return _rsvp_post(request, context)
     html, page_versions = page_cache.cached_page(request, slug, token)
     if html is not None:
         return HttpResponse(html)
@@ -201,7 +201,8 @@ def _refused(
     return _event_page(request, event, form, notice=notice, status=status)
 
 
-def _event_public(request: HttpRequest, event: Event, *, context: _PostContext) -> HttpResponse:
+def _rsvp_post(request: HttpRequest, context: _PostContext) -> HttpResponse:
+    event = context.event
     slug, token = event.organization.slug, event.token
     if not event.is_open_for_rsvp:
         fresh = _visible_event(request, slug, token, count_confirmed=True)
