@@ -516,8 +516,9 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=0,
-        help="seconds the web workers keep a database connection (DATABASE_URL's conn_max_age; default 0, as shipped)",
+        default=None,
+        help="seconds the web workers keep a database connection (DATABASE_URL's conn_max_age; default: as "
+        "shipped, 60 s on PostgreSQL; 0 opens a connection per request)",
     )
     parser.add_argument(
         "--cache-url",
@@ -581,7 +582,7 @@ def main() -> None:
             f"{setup['page_bytes']} bytes"
         )
         server_env = dict(env)
-        if args.conn_max_age:
+        if args.conn_max_age is not None:
             server_env["DATABASE_URL"] = f"{args.pg_url}?conn_max_age={args.conn_max_age}"
         server = Server(server_env, workdir, args.workers)
         server.wait_ready()

@@ -105,6 +105,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each web or worker process keeps its connection between requests (opening one costs a
+    # new PostgreSQL backend: more CPU than a whole RSVP; docs/performance.md), checked before
+    # reuse. ``?conn_max_age=0`` in DATABASE_URL opens one per request again (e.g. behind PgBouncer).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits live here: use Redis when running several processes) ----------

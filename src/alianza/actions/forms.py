@@ -3,6 +3,7 @@ RSVP and the proposal of a volunteer-hosted event, both with the network's honey
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -176,22 +177,33 @@ class RSVPForm(HoneypotForm):
     def __init__(self, *args: Any, shifts: list[Shift], conduct: CodeOfConductVersion | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conduct = conduct
-        shift_field = self.fields["shift"]
-        assert isinstance(shift_field, forms.ModelChoiceField)
-        if shifts:
-            shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])  # checks what is sent
-            # Offered from the shifts already read, so showing the form costs no second query.
-            shift_field.choices = [
-                ("", shift_field.empty_label),
-                *((s.pk, shift_field.label_from_instance(s)) for s in shifts),
-            ]
-        else:
-            del self.fields["shift"]
-        # A page opened before the last shift filled up still sends that shift: it is refused as a
-        # full shift is while others are open, never dropped silently.
+        self.offer_shifts(shifts)
+        # A page opened before the last shift filled up (or went) still sends that shift: it is
+        # refused as a full shift is, never dropped silently.
         self.shift_gone = not shifts and self.is_bound and bool(self.data.get("shift"))
         if conduct is None:
             del self.fields["accept_conduct"]
+
+    def offer_shifts(self, shifts: list[Shift]) -> None:
+        """Offer (and accept) these shifts; without any, the form has no shift field. Called again
+        on a checked form to show the shifts still open beside its errors."""
+        shift_field = self.fields.get("shift")
+        if not shifts:
+            if shift_field is not None:
+                del self.fields["shift"]
+                checked = getattr(self, "_errors", None)  # set once the form was checked
+                if checked and "shift" in checked:  # the error stays shown, without the field
+                    for error in checked.pop("shift"):
+                        self.add_error(None, error)
+            return
+        if shift_field is None:
+            shift_field = self.fields["shift"] = copy.deepcopy(self.base_fields["shift"])
+        assert isinstance(shift_field, forms.ModelChoiceField)
+        shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])  # checks what is sent
+        # Offered from the shifts already read, so showing the form costs no second query; the
+        # labels are made only when the form is shown (a callable), not when a POST is checked.
+        field = shift_field
+        shift_field.choices = lambda: [("", field.empty_label), *((s.pk, field.label_from_instance(s)) for s in shifts)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,6 +20,13 @@ cannot see a version change, so entries are kept only a few seconds there
 (``PROCESS_LOCAL_SECONDS``); with a shared cache, ``SHARED_SECONDS``.
 
 A hit costs one cache round trip (``get_many``) and no database query.
+
+The RSVP form's POST reads the same things before its transaction (the organization, the event,
+the code of conduct, the event's shifts): ``form_context`` keeps them in the process for the same
+few seconds, under a version of the event's *definition* (the event and its shifts, not its
+RSVPs, so a burst of RSVPs does not throw it away) and the version of everything. Nothing that
+decides a place is taken from it: ``rsvps.rsvp_submit`` reads and locks the event's row (open,
+capacity, waitlist) and the chosen shift's row again in its transaction.
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -47,6 +55,7 @@ SHARED_SECONDS = 300
 PROCESS_LOCAL_SECONDS = 5
 PREFIX = "alianza:actions:event-page"
 ALL_EVENTS = f"{PREFIX}:all"
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +67,10 @@ def _token_digest(token: str) -> str:
 
 def _version_key(token: str) -> str:
     return f"{PREFIX}:v:{_token_digest(token)}"
+
+
+def _definition_key(token: str) -> str:
+    return f"{PREFIX}:d:{_token_digest(token)}"
 
 
 def _page_key(token: str, language: str) -> str:
@@ -141,6 +154,43 @@ def store_page(token: str, slug: str, html: str, *, page_versions: tuple[int, in
         logger.warning("The event page cache is unavailable", exc_info=True)
 
 
+# --- What the RSVP form's POST reads before its transaction ------------------------------------
+
+_contexts: dict[tuple[str, str], tuple[float, list[int], Any]] = {}  # this process's own
+_CONTEXTS_MAX = 1000
+
+
+def form_context(slug: str, token: str, load: Callable[[], T]) -> T:
+    """``load()`` (the organization, event, code of conduct and shifts an RSVP is checked
+    against), kept in this process while the event's definition and everything's version are
+    unchanged, for ``seconds()`` at most. The versions are read before ``load`` reads the
+    database, as for the page. Exceptions of ``load`` (a 404) are not kept."""
+    try:
+        keys = [ALL_EVENTS, _definition_key(token)]
+        found = cache.get_many(keys)
+        for key in keys:
+            if found.get(key) is None:
+                cache.add(key, _new_version(), None)
+                found[key] = cache.get(key)
+    except Exception:  # the cache is down: read everything, as if nothing were kept
+        logger.warning("The event page cache is unavailable", exc_info=True)
+        return load()
+    current = [found[keys[0]], found[keys[1]]]
+    now = time.monotonic()
+    kept = _contexts.get((slug, token))
+    if kept is not None and kept[0] > now and kept[1] == current:
+        return cast(T, kept[2])
+    value = load()
+    if len(_contexts) >= _CONTEXTS_MAX:
+        for kept_key, entry in list(_contexts.items()):
+            if entry[0] <= now:
+                _contexts.pop(kept_key, None)
+        if len(_contexts) >= _CONTEXTS_MAX:
+            _contexts.clear()
+    _contexts[(slug, token)] = (now + seconds(), current, value)
+    return value
+
+
 # --- Invalidation ------------------------------------------------------------------------------
 
 
@@ -158,8 +208,12 @@ def _after_commit(key: str) -> None:
     transaction.on_commit(lambda: _bump(key))
 
 
-def event_changed(token: str) -> None:
+def event_changed(token: str, *, definition: bool = False) -> None:
+    """The event's page changed (an RSVP, ...); with ``definition``, also what its RSVP form is
+    checked against (the event itself, its shifts)."""
     _after_commit(_version_key(token))
+    if definition:
+        _after_commit(_definition_key(token))
 
 
 def all_changed() -> None:
@@ -176,13 +230,13 @@ def _event_token(event_id: int | None, cached: Event | None) -> str | None:
 
 
 def _on_event(sender: Any, instance: Event, **kwargs: Any) -> None:
-    event_changed(instance.token)
+    event_changed(instance.token, definition=True)
 
 
 def _on_child(sender: Any, instance: Shift | RSVP, **kwargs: Any) -> None:
     token = _event_token(instance.event_id, instance._state.fields_cache.get("event"))
     if token:
-        event_changed(token)
+        event_changed(token, definition=isinstance(instance, Shift))
 
 
 def _on_representatives(sender: Any, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:

@@ -10,6 +10,9 @@ once the RSVP is confirmed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -33,7 +36,7 @@ from .conduct import conduct_changed_message, conduct_current
 from .events import EventError, event_propose
 from .forms import ProposalForm, RSVPForm, language_choices
 from .ical import event_ics, organization_feed_ics
-from .models import RSVP, Event, Shift
+from .models import RSVP, CodeOfConductVersion, Event, Shift
 from .rsvps import RSVPError, rsvp_cancel, rsvp_from_token, rsvp_submit
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
@@ -67,6 +70,30 @@ def _visible_event(request: HttpRequest, slug: str, token: str, *, count_confirm
         raise Http404
     event.organization = organization  # already read: no second query on every use
     return event
+
+
+@dataclass(frozen=True)
+class _PostContext:
+    """What an RSVP is checked against before its transaction (``page_cache.form_context``)."""
+
+    event: Event
+    conduct: CodeOfConductVersion | None
+    shifts: list[Shift]  # all of the event's shifts: a full one is refused under the lock
+
+
+def _post_context(request: HttpRequest, slug: str, token: str) -> _PostContext:
+    def load() -> _PostContext:
+        event = _visible_event(request, slug, token)
+        with scope(organization=event.organization):
+            shifts = list(Shift.objects.filter(event=event))
+        for shift in shifts:
+            shift.event = event
+        return _PostContext(event, conduct_current() if event.requires_code_of_conduct else None, shifts)
+
+    context = page_cache.form_context(slug, token, load)
+    if context.event.visibility == Event.Visibility.MEMBERS and not memberships_for_user(request.user):
+        raise Http404  # checked for every visitor, kept or not
+    return context
 
 
 def _open_shifts(event: Event) -> list[Shift]:
@@ -132,11 +159,18 @@ def _event_page(
     return HttpResponse(html.replace(placeholder, get_token(request)))
 
 
-def _rsvp_form(event: Event, data: object = None) -> RSVPForm:
-    conduct = conduct_current() if event.requires_code_of_conduct else None
+def _rsvp_form(
+    event: Event,
+    data: object = None,
+    *,
+    shifts: list[Shift] | None = None,
+    conduct: CodeOfConductVersion | Literal[False] | None = False,
+) -> RSVPForm:
+    if conduct is False:
+        conduct = conduct_current() if event.requires_code_of_conduct else None
     return RSVPForm(
         data,  # type: ignore[arg-type]
-        shifts=_open_shifts(event),
+        shifts=_open_shifts(event) if shifts is None else shifts,
         conduct=conduct,
         initial={"language": get_language() or settings.LANGUAGE_CODE},
     )
@@ -145,19 +179,34 @@ def _rsvp_form(event: Event, data: object = None) -> RSVPForm:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def event_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    if request.method == "POST":
+        context = _post_context(request, slug, token)
+        with scope(organization=context.event.organization):
+            return _rsvp_post(request, context)
     html, page_versions = page_cache.cached_page(request, slug, token)
     if html is not None:
         return HttpResponse(html)
-    event = _visible_event(request, slug, token, count_confirmed=request.method == "GET")
-    with scope(organization=event.organization):  # the form offers and checks the event's shifts
-        return _event_public(request, event, page_versions)
+    event = _visible_event(request, slug, token, count_confirmed=True)
+    with scope(organization=event.organization):  # the form offers the event's open shifts
+        return _event_page(request, event, _rsvp_form(event), page_versions=page_versions)
 
 
-def _event_public(request: HttpRequest, event: Event, page_versions: tuple[int, int] | None = None) -> HttpResponse:
+def _refused(
+    request: HttpRequest, slug: str, token: str, form: RSVPForm, *, notice: str = "", status: int = 400
+) -> HttpResponse:
+    """The page again, with what was typed and why it was not taken, from data read now (the
+    places left, the shifts still open)."""
+    event = _visible_event(request, slug, token, count_confirmed=True)
+    form.offer_shifts(_open_shifts(event))
+    return _event_page(request, event, form, notice=notice, status=status)
+
+
+def _rsvp_post(request: HttpRequest, context: _PostContext) -> HttpResponse:
+    event = context.event
     slug, token = event.organization.slug, event.token
-    if request.method == "GET" or not event.is_open_for_rsvp:
-        status = 200 if request.method == "GET" else 400
-        return _event_page(request, event, _rsvp_form(event), status=status, page_versions=page_versions)
+    if not event.is_open_for_rsvp:
+        fresh = _visible_event(request, slug, token, count_confirmed=True)
+        return _event_page(request, fresh, _rsvp_form(fresh), status=400)
 
     limit = getattr(settings, "ALIANZA_RSVP_RATE_LIMIT", 20)
     window = getattr(settings, "ALIANZA_RSVP_RATE_WINDOW", 600)
@@ -168,11 +217,13 @@ def _event_public(request: HttpRequest, event: Event, page_versions: tuple[int, 
             "This form was sent too many times from your connection. Please wait %(minutes)s minutes and try again.",
             minutes,
         ) % {"minutes": minutes}
-        form = _rsvp_form(event)
+        form = _rsvp_form(event, shifts=context.shifts, conduct=context.conduct)
         form.initial.update({k: v for k, v in request.POST.items() if k in form.fields and k != "accept_conduct"})
-        return _event_page(request, event, form, notice=notice, status=429)
+        return _refused(request, slug, token, form, notice=notice, status=429)
 
-    form = _rsvp_form(event, request.POST)
+    # Checked against the shifts and the code of conduct kept in the process; a full shift is
+    # refused by rsvp_submit, under the event's lock.
+    form = _rsvp_form(event, request.POST, shifts=context.shifts, conduct=context.conduct)
     if form.caught_a_bot():
         return redirect("actions:event_thanks", slug=slug, token=token)
     conduct = form.conduct
@@ -198,7 +249,7 @@ def _event_public(request: HttpRequest, event: Event, page_versions: tuple[int, 
                 form.add_error(None, str(exc))
             else:
                 return redirect("actions:event_thanks", slug=slug, token=token)
-    return _event_page(request, event, form, status=400)
+    return _refused(request, slug, token, form)
 
 
 @require_GET

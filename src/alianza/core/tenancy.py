@@ -28,6 +28,12 @@ from .models import Membership, Organization, User
 
 M = TypeVar("M", bound=models.Model)
 
+# Every URL that names an organization (the ``org`` keyword) is a staff URL under this prefix
+# (test_tenancy checks every URL pattern). Other paths (the public pages, an RSVP) are not
+# resolved a second time here: on the public event page that was a third of its cost. A URL
+# with ``org`` elsewhere would fail closed: no scope, and require_permission answers 404.
+ORGANIZATION_URL_PREFIX = "/staff/"
+
 
 class OrgRequest(HttpRequest):
     """A request to a staff view of one organization, after ``require_permission``."""
@@ -61,6 +67,8 @@ class OrganizationScopeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.organization = None  # type: ignore[attr-defined]
         request.membership = None  # type: ignore[attr-defined]
+        if not request.path_info.startswith(ORGANIZATION_URL_PREFIX):
+            return self.get_response(request)
         try:
             match = resolve(request.path_info)
         except Resolver404:

@@ -38,16 +38,24 @@ def _current_consent(person: Person) -> dict[str, bool]:
     return current
 
 
+def _emails_known(person: Person, emails: list[PersonEmail]) -> None:
+    """Let ``person.emails.all()`` answer ``emails`` without a query, as ``prefetch_related``
+    would have (callers read the new person's address to write to them)."""
+    queryset = person.emails.all()
+    queryset._result_cache = emails
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    person._prefetched_objects_cache = {"emails": queryset}  # type: ignore[attr-defined]
+
+
 def _match(email: str, phone: str) -> Person | None:
+    # Only the key first: most people who come in through a public form are new, and this query
+    # costs a fraction of one that joins and reads the whole person (docs/performance.md).
+    person_id = None
     if email:
-        found = PersonEmail.objects.filter(email=email).select_related("person").first()
-        if found is not None:
-            return found.person
-    if phone:
-        found_phone = PersonPhone.objects.filter(number=phone).select_related("person").first()
-        if found_phone is not None:
-            return found_phone.person
-    return None
+        person_id = PersonEmail.objects.filter(email=email).order_by().values_list("person_id", flat=True).first()
+    if person_id is None and phone:
+        person_id = PersonPhone.objects.filter(number=phone).order_by().values_list("person_id", flat=True).first()
+    return None if person_id is None else Person.objects.get(pk=person_id)
 
 
 def person_match_or_create(
@@ -123,10 +131,16 @@ def _match_or_create(
         given, family = _split_name(name)
         person = Person(organization=organization, given_name=given[:150], family_name=family[:150])
         person.preferred_language = language
-        person.full_clean(exclude=["tags"])
+        # The organization is the caller's, read already: no query to check that it exists.
+        person.full_clean(exclude=["tags", "organization"])
         person.save()
+        emails = []
         if email:
-            PersonEmail.objects.create(organization=organization, person=person, email=email, is_primary=True)
+            emails.append(
+                PersonEmail.objects.create(organization=organization, person=person, email=email, is_primary=True)
+            )
+        # The new person's e-mail addresses are known: ``person.emails.all()`` needs no query.
+        _emails_known(person, emails)
         if phone:
             PersonPhone.objects.create(organization=organization, person=person, number=phone, is_primary=True)
         ConsentRecord.objects.bulk_create(

@@ -60,3 +60,11 @@ def test_unusable_contact_points_are_refused(org_a, email, phone, message):
         _intake(org_a, email=email, phone=phone)
     with scope(organization=org_a):
         assert Person.objects.count() == 0
+
+
+def test_a_new_persons_email_is_known_without_reading_it_again(org_a, django_assert_num_queries):
+    with scope(organization=org_a):
+        person = _intake(org_a, email="Nueva@Example.org")
+        with django_assert_num_queries(0):
+            assert [e.email for e in person.emails.all()] == ["nueva@example.org"]
+        assert [e.email for e in Person.objects.get(pk=person.pk).emails.all()] == ["nueva@example.org"]

@@ -402,3 +402,62 @@ def test_pages_are_kept_seconds_in_a_cache_of_the_process_own_and_minutes_in_a_s
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}
     }
     assert page_cache.seconds() == 300
+
+
+# --- What an RSVP reads before its transaction (page_cache.form_context) ------------------------
+
+
+def test_a_second_rsvp_reads_nothing_before_its_transaction(login, org_a, conduct, django_assert_max_num_queries):
+    event = make_event(org_a, capacity=20, requires_code_of_conduct=True)
+    for _ in range(3):
+        make_shift(event, capacity=2)
+    accepted = {"accept_conduct": "on", "conduct_version": str(conduct.pk)}
+    assert login(None).post(_page(event), _data(**accepted)).status_code == 302
+    # A new person: the intake (match, person, e-mail, consents, audit, in a savepoint), the
+    # event's lock, the places taken, the RSVP and its audit row, the queued confirmation. The
+    # organization, the event, the hub's code of conduct and the shifts are not read again.
+    with django_assert_max_num_queries(14):
+        response = login(None).post(_page(event), _data(email="second@example.org", **accepted))
+    assert response.status_code == 302
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 2
+
+
+def test_a_shift_added_after_an_rsvp_can_be_chosen_at_once(login, org_a, django_capture_on_commit_callbacks):
+    event = make_event(org_a)
+    make_shift(event, capacity=2)
+    assert login(None).post(_page(event), _data()).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        new_shift = make_shift(event, capacity=2)
+    assert login(None).post(_page(event), _data(email="b@example.org", shift=str(new_shift.pk))).status_code == 302
+    with scope(organization=org_a):
+        assert RSVP.objects.get(email="b@example.org").shift == new_shift
+
+
+def test_an_event_made_members_only_after_an_rsvp_takes_no_more_from_the_public(
+    login, org_a, django_capture_on_commit_callbacks
+):
+    event = make_event(org_a)
+    assert login(None).post(_page(event), _data()).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True), scope(organization=org_a):
+        event.visibility = Event.Visibility.MEMBERS
+        event.save()
+    assert login(None).post(_page(event), _data(email="b@example.org")).status_code == 404
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 1
+
+
+def test_a_full_shift_is_refused_while_another_is_open_and_the_open_one_is_offered(login, org_a):
+    event = make_event(org_a)
+    full = make_shift(event, capacity=1)
+    open_shift = make_shift(event, capacity=1)
+    make_rsvp(event, shift=full)
+    refused = login(None).post(_page(event), _data(shift=str(full.pk)))
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "That shift is full. Choose another one, or none." in html
+    assert "Rosa Hernández" in html  # what was typed is kept
+    assert f'value="{open_shift.pk}"' in html and f'value="{full.pk}"' not in html
+    with scope(organization=org_a):
+        assert RSVP.objects.filter(event=event).count() == 1
+    assert login(None).post(_page(event), _data(shift=str(open_shift.pk))).status_code == 302

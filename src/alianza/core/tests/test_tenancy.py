@@ -78,3 +78,25 @@ def test_a_user_without_organizations_is_told_so(login, db):
     response = login(make_user()).get("/staff/")
     assert response.status_code == 200
     assert b"invite you" in response.content
+
+
+def _routes(patterns, prefix=""):  # type: ignore[no-untyped-def]
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        else:
+            yield route, pattern.pattern.regex.groupindex
+
+
+def test_every_url_that_names_an_organization_is_under_the_prefix_the_middleware_resolves():
+    from django.urls import get_resolver
+
+    from alianza.core.tenancy import ORGANIZATION_URL_PREFIX
+
+    routes = list(_routes(get_resolver().url_patterns))
+    with_org = [route for route, groups in routes if "org" in groups or "<slug:org>" in route]
+    assert len(with_org) > 50  # the staff app
+    assert [r for r in with_org if not ("/" + r).startswith(ORGANIZATION_URL_PREFIX)] == []
