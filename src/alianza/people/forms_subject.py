@@ -34,7 +34,10 @@ class SubjectRequestForm(HoneypotForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not sms_enabled():
+        if sms_enabled():
+            # A phone's e-mail keyboard makes typing a number awkward: the plain one serves both.
+            del self.fields["contact"].widget.attrs["inputmode"]
+        else:
             field = self.fields["contact"]
             field.label = _("Your e-mail address")
             field.help_text = _(

@@ -47,9 +47,11 @@ def _path(body: str) -> str:
 def test_the_page_offers_a_mobile_number_only_when_text_messages_are_configured(db, login, settings, sms_gateway):
     page = login(None).get(PAGE).content.decode()
     assert "Your e-mail address or mobile number" in page
+    assert 'inputmode="email"' not in page  # a phone's plain keyboard, good for both
     settings.SMS_BACKEND = ""
     page = login(None).get(PAGE).content.decode()
     assert "Your e-mail address or mobile number" not in page
+    assert 'inputmode="email"' in page
     assert "requests are confirmed by e-mail only" in page
 
 
