@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .importing import CUSTOM
+from .import_reading import CUSTOM
 from .models import ImportJob
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

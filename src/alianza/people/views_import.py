@@ -14,14 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from alianza.core.tenancy import OrgRequest, get_for_org, refuse_when_locked, require_permission
 
 from .forms_import import MappingForm, UploadForm
-from .importing import (
-    ImportFileError,
-    import_job_create,
-    import_job_start,
-    mapping_targets,
-    preview,
-    rejected_rows_csv,
-)
+from .import_reading import ImportFileError, mapping_targets
+from .import_rows import preview
+from .importing import import_job_create, import_job_start, rejected_rows_csv
 from .models import ImportJob
 
 

@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from django_scopes import scope
 
 from alianza.core.models import AuditEvent
-from alianza.people.importing import ImportFileError, import_job_create, import_job_run, import_job_start
+from alianza.people.import_reading import ImportFileError
+from alianza.people.importing import import_job_create, import_job_run, import_job_start
 from alianza.people.models import DuplicatePair, ImportJob, ImportRejection, Person, PersonEmail, PersonPhone
 from alianza.people.tests.factories import make_person
 
@@ -581,10 +582,10 @@ def test_us_phone_validity_depends_only_on_area_code_and_exchange():
 
     import phonenumbers
 
-    from alianza.people import importing
+    from alianza.people import import_rows
 
     rng = random.Random(7)  # noqa: S311 — sample prefixes, nothing secret
-    importing._PREFIX_VALID.clear()
+    import_rows._PREFIX_VALID.clear()
     for _n in range(3000):
         prefix = f"{rng.randint(200, 999)}{rng.randint(0, 999):03d}"
         for ending in ("0000", "9999", f"{rng.randint(0, 9999):04d}"):
@@ -594,4 +595,4 @@ def test_us_phone_validity_depends_only_on_area_code_and_exchange():
                 if phonenumbers.is_valid_number(number)
                 else None
             )
-            assert importing._phone(f"({prefix[:3]}) {prefix[3:]}-{ending}") == expected, prefix + ending
+            assert import_rows._phone(f"({prefix[:3]}) {prefix[3:]}-{ending}") == expected, prefix + ending

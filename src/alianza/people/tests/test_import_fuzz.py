@@ -4,7 +4,8 @@ from django_scopes import scope
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alianza.people.importing import ImportFileError, import_job_create, import_job_run, import_job_start
+from alianza.people.import_reading import ImportFileError
+from alianza.people.importing import import_job_create, import_job_run, import_job_start
 
 cells = st.one_of(
     st.text(max_size=30),

@@ -6,7 +6,8 @@ from django_scopes import scope
 
 from alianza.core.lockdown import organization_is_locked
 from alianza.core.models import Organization
-from alianza.people.importing import ImportFileError, import_job_create, import_job_run, import_job_start
+from alianza.people.import_reading import ImportFileError
+from alianza.people.importing import import_job_create, import_job_run, import_job_start
 from alianza.people.models import ImportJob
 
 
