@@ -36,7 +36,7 @@ class ActionsConfig(AppConfig):
         from .personal_data import register_contributors
         from .personal_data_petitions import register_petition_contributors
         from .retention import register_actions_rules
-        from .tasks import send_event_reminders
+        from .tasks import allocate_pending_rsvps, send_event_reminders
 
         page_cache.connect_signals()  # the cached public event page is dropped when its data changes
         register(NavItem(_("Events"), "actions:event_list", "actions:view", order=20))
@@ -76,4 +76,9 @@ class ActionsConfig(AppConfig):
         # often enough for that and cheap (the sweep skips what was already sent).
         schedule.register(
             schedule.Periodic("actions.event_reminders", task=send_event_reminders, every=timedelta(minutes=15))
+        )
+        # An answer kept but not allocated (its web process stopped; the lock was held by a
+        # cancellation) is allocated by the sweep, at most every minute (rsvp_answers.py).
+        schedule.register(
+            schedule.Periodic("actions.pending_rsvps", task=allocate_pending_rsvps, every=timedelta(minutes=1))
         )

@@ -21,7 +21,7 @@ from .events import event_propose, event_save, event_set_status, shift_create
 from .letters import letter_campaign_save, letter_campaign_set_status, letter_submit
 from .models import CodeOfConductVersion, Event, LetterCampaign, Petition, Shift
 from .petitions import petition_save, petition_set_status, signature_add
-from .rsvps import rsvp_submit
+from .rsvp_answers import rsvp_submit
 
 CONDUCT_TITLE = {
     "en": "Code of conduct for coalition events",

@@ -311,6 +311,65 @@ REMINDER_BEFORE = timedelta(hours=24)
 # --- Forms built by staff (volunteer sign-ups and surveys) ---------------------------------
 
 
+def _receipt() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RSVPSubmission(models.Model):
+    """An RSVP form as it was sent, kept until it is allocated (``rsvp_allocation.py``).
+
+    The public form stores what it was sent here in one INSERT, without waiting for the event's
+    lock, so nothing accepted is lost and a burst of answers does not queue behind one lock; the
+    answers are then allocated in order of arrival, many in one transaction. Once allocated, an
+    answer that was taken keeps no personal data here (it is on the person and the RSVP); a
+    refused one keeps what was typed so the visitor gets the form back filled in, for a day
+    (retention rule ``actions.rsvp_submissions``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        TAKEN = "taken", _("Taken")
+        REFUSED = "refused", _("Refused")
+
+    class Refusal(models.TextChoices):
+        CLOSED = "closed", _("Event closed")
+        FULL = "full", _("Event full")
+        SHIFT_FULL = "shift_full", _("Shift full")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    # The secret of the visitor's receipt page, where they see the outcome (never stored in a log).
+    receipt = models.CharField(max_length=40, unique=True, default=_receipt, editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    refusal = models.CharField(max_length=10, choices=Refusal.choices, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    # As the visitor typed them, normalised (the e-mail in lower case, the phone in E.164).
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    consents = models.JSONField(default=dict, blank=True)
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    conduct_version = models.ForeignKey(
+        CodeOfConductVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)  # for the RSVP's audit event
+    rsvp = models.ForeignKey(RSVP, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("RSVP form sent")
+        verbose_name_plural = _("RSVP forms sent")
+        indexes = [
+            models.Index(fields=["event", "id"], condition=Q(state="pending"), name="rsvp_submission_pending"),
+            models.Index(fields=["organization", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} #{self.pk} ({self.state})"
+
+
 class Form(models.Model):
     """A form staff build for volunteer sign-ups or surveys. Everyone who answers gives their
     name, an e-mail or a phone, and their language (the built-in contact fields), then the

@@ -1,5 +1,5 @@
-"""RSVPs: answering an event from the public page, cancelling by the signed link, promotion
-from the waitlist, and attendance at check-in.
+"""RSVPs: cancelling by the signed link, promotion from the waitlist, and attendance at
+check-in (answering from the public page is ``rsvp_answers.py``).
 
 Capacity is exact under concurrency: every operation that can change how many people are
 confirmed for an event locks the event's row first (``select_for_update``), and a shift's row
@@ -9,10 +9,10 @@ too when it counts the shift, so counting and writing happen one request at a ti
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from alianza.core.audit import log_action
 from alianza.core.models import Organization, User
 from alianza.people.intake import IntakeError, person_match_or_create
 
-from .models import RSVP, CodeOfConductVersion, Event, Shift
+from .models import RSVP, Event, Shift
 
 TOKEN_SALT = "alianza.actions.rsvp"  # noqa: S105 — a signing salt, not a secret
 
@@ -62,125 +62,6 @@ def _confirmed_count(event: Event, *, shift: Shift | None = None, excluding: RSV
     if excluding is not None and excluding.pk:
         rsvps = rsvps.exclude(pk=excluding.pk)
     return rsvps.count()
-
-
-# What an RSVP reads of the event it locks: whether it is open, its capacity and waitlist.
-_LOCKED_EVENT_FIELDS = ("organization", "token", "status", "ends_at", "capacity", "waitlist")
-
-
-class _Taken(NamedTuple):
-    confirmed: int  # the event's confirmed RSVPs
-    in_shift: int  # of them, those of the chosen shift (0 without one)
-    earlier: int | None  # the person's earlier RSVP to the event, if any
-
-
-def _places_taken(*, event: Event, person: Any, shift: Shift | None) -> _Taken:
-    """The places taken (the event's confirmed RSVPs, and those of ``shift``) and the person's
-    earlier answer, in one query; run while the event's row is locked. Plain SQL: it runs under
-    the lock that serialises every RSVP of the event, and the ORM took several times longer to
-    build this query than the database took to answer it (docs/performance.md)."""
-    table = connection.ops.quote_name(RSVP._meta.db_table)
-    confirmed = RSVP.Status.CONFIRMED.value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0),"  # noqa: S608 — the table's name
-            " COALESCE(SUM(CASE WHEN status = %s AND shift_id = %s THEN 1 ELSE 0 END), 0),"
-            " MAX(CASE WHEN person_id = %s THEN id END)"
-            f" FROM {table} WHERE event_id = %s AND (status = %s OR person_id = %s)",
-            [confirmed, confirmed, shift.pk if shift else None, person.pk, event.pk, confirmed, person.pk],
-        )
-        row = cursor.fetchone()
-    return _Taken(confirmed=int(row[0]), in_shift=int(row[1]), earlier=row[2])
-
-
-def rsvp_submit(
-    *,
-    event: Event,
-    name: str,
-    email: str,
-    phone: str,
-    language: str,
-    consents: dict[str, bool],
-    shift: Shift | None = None,
-    conduct: CodeOfConductVersion | None = None,
-    required_conduct: CodeOfConductVersion | None = None,
-    request: HttpRequest | None = None,
-) -> RSVP:
-    """Take an RSVP from the public page. The person is matched or added
-    (``people.intake.person_match_or_create``). Confirmed while there is room; on the waitlist
-    once the event is full (if it has one); refused when full without a waitlist or when the
-    chosen shift is full. Answering again while an RSVP stands changes nothing and returns it,
-    so a repeated or double-clicked form is never counted twice. ``required_conduct`` is the
-    code of conduct the event requires today, ``conduct`` the version the person accepted."""
-    if not event.is_open_for_rsvp:
-        raise RSVPError(_("This event is not taking RSVPs."))
-    if required_conduct is not None and (conduct is None or conduct.pk != required_conduct.pk):
-        raise RSVPError(_("Please read the code of conduct and tick the box to accept it."))
-    if shift is not None and shift.event_id != event.pk:
-        raise RSVPError(_("Choose a shift from the list."))
-    organization = event.organization
-    with transaction.atomic(), scope(organization=organization):
-        try:
-            person = person_match_or_create(
-                organization=organization,
-                name=name,
-                email=email,
-                phone=phone,
-                language=language,
-                consents=consents,
-                source=_("RSVP: %(event)s") % {"event": str(event.title)[:80]},
-            )
-        except IntakeError as exc:
-            raise RSVPError(str(exc)) from None
-        # Read before the event's row is locked: the lock serialises every RSVP to this event,
-        # so the less happens while it is held, the more RSVPs a minute the event takes.
-        message_email = person_email(person, preferred=email)
-        event = Event.objects.select_for_update().only(*_LOCKED_EVENT_FIELDS).get(pk=event.pk)
-        if not event.is_open_for_rsvp:
-            raise RSVPError(_("This event is not taking RSVPs."))
-        if shift is not None:
-            shift = Shift.objects.select_for_update().get(pk=shift.pk)
-        taken = _places_taken(event=event, person=person, shift=shift)
-        rsvp = RSVP.objects.get(pk=taken.earlier) if taken.earlier is not None else None
-        if rsvp is not None and rsvp.status != RSVP.Status.CANCELLED:
-            return rsvp  # already answered: nothing changes, and the visitor sees the same page
-        if shift is not None and taken.in_shift >= shift.capacity:
-            raise RSVPError(_("That shift is full. Choose another one, or none."))
-        full = event.capacity is not None and taken.confirmed >= event.capacity
-        if full and not event.waitlist:
-            raise RSVPError(_("This event is full."))
-        now = timezone.now()
-        if rsvp is None:
-            rsvp = RSVP(organization=organization, event=event, person=person)
-        rsvp.status = RSVP.Status.WAITLISTED if full else RSVP.Status.CONFIRMED
-        rsvp.shift = shift
-        rsvp.source = RSVP.Source.FORM
-        rsvp.language = language
-        rsvp.email = message_email
-        rsvp.conduct_version = conduct if required_conduct is not None else None
-        rsvp.conduct_accepted_at = now if required_conduct is not None else None
-        rsvp.created_at = now
-        rsvp.waitlisted_at = now if full else None
-        rsvp.cancelled_at = rsvp.promoted_at = None
-        rsvp.confirmation_sent_at = rsvp.promotion_sent_at = rsvp.reminder_sent_at = None
-        rsvp.full_clean(exclude=["person", "event", "organization", "shift", "conduct_version"])
-        rsvp.save()
-        log_action(
-            actor=None,
-            organization=organization,
-            action="actions.rsvp.created",
-            obj=rsvp,
-            data={
-                "event": event.pk,
-                "status": rsvp.status,
-                "shift": shift.pk if shift else None,
-                "code_of_conduct_version": conduct.version if conduct and required_conduct else None,
-            },
-            request=request,
-        )
-        if rsvp.email:
-            _enqueue("send_rsvp_confirmation", rsvp)
-    return rsvp
 
 
 def person_email(person: Any, *, preferred: str = "") -> str:

@@ -9,18 +9,21 @@ once, however often the sweep runs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 from django_tasks import task
 
 from alianza.core.models import Organization
 
-from .models import REMINDER_BEFORE, RSVP, Event
+from .models import REMINDER_BEFORE, RSVP, Event, RSVPSubmission
 
+PENDING_GRACE = timedelta(seconds=30)  # an answer older than this is left to the sweep
 CLAIMS = {"confirmation": "confirmation_sent_at", "promotion": "promotion_sent_at", "reminder": "reminder_sent_at"}
 
 
@@ -67,10 +70,57 @@ def rsvp_message_send(*, rsvp_id: int, organization: Organization, kind: str) ->
 
 
 @task()
-def send_rsvp_confirmation(*, rsvp_id: int, organization_id: str) -> bool:
-    """The answer to an RSVP: confirmed (with the address and link if any) or on the waitlist."""
+def send_rsvp_confirmations(*, rsvp_ids: list[int], organization_id: str) -> int:
+    """The answer to each RSVP of a batch (``rsvp_answers.py``): confirmed (with the address and
+    link if any) or on the waitlist. Returns how many were sent. One that fails does not stop the
+    others; its claim is released and the task fails with the first error once all were tried."""
     organization = Organization.objects.get(pk=organization_id)
-    return rsvp_message_send(rsvp_id=rsvp_id, organization=organization, kind="confirmation")
+    sent, failure = 0, None
+    for rsvp_id in rsvp_ids:
+        try:
+            sent += rsvp_message_send(rsvp_id=rsvp_id, organization=organization, kind="confirmation")
+        except Exception as exc:  # noqa: BLE001 — re-raised below, after the others were tried
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return sent
+
+
+@task()
+def allocate_rsvps(*, event_id: int, organization_id: str) -> bool:
+    """Allocate an event's pending answers (``rsvp_answers.py``), waiting for its lock: what a web
+    request leaves when it has allocated for long enough."""
+    from .rsvp_answers import rsvps_allocate
+
+    organization = Organization.objects.get(pk=organization_id)
+    with scope(organization=organization):
+        event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return True
+    event.organization = organization
+    return rsvps_allocate(event, wait=True, budget=float("inf")).finished
+
+
+def pending_rsvps_allocate(*, older_than: timedelta = PENDING_GRACE) -> int:
+    """Allocate the answers still pending after ``older_than`` (a web process that stopped between
+    keeping an answer and allocating it, a lock held by a cancellation). Returns how many events
+    had some."""
+    from .rsvp_answers import rsvps_allocate
+
+    before = timezone.now() - older_than
+    with scopes_disabled():
+        stale = RSVPSubmission.objects.filter(state=RSVPSubmission.State.PENDING, received_at__lt=before)
+        event_ids = set(stale.values_list("event_id", flat=True))
+        events = list(Event.objects.select_related("organization").filter(pk__in=event_ids))
+    for event in events:
+        rsvps_allocate(event, wait=True, budget=float("inf"))
+    return len(events)
+
+
+@task()
+def allocate_pending_rsvps() -> int:
+    """The sweep of pending answers, safe to run as often as you like (every minute)."""
+    return pending_rsvps_allocate()
 
 
 @task()

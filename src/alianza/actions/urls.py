@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/<slug:slug>/calendar.ics", views_public.organization_feed, name="organization_feed"),
     path("events/<slug:slug>/<str:token>/", views_public.event_public, name="event_public_page"),
     path("events/<slug:slug>/<str:token>/thanks/", views_public.event_thanks, name="event_thanks"),
+    path("events/<slug:slug>/<str:token>/answer/<str:receipt>/", views_public.event_answer, name="event_answer"),
     path("events/<slug:slug>/<str:token>/event.ics", views_public.event_calendar, name="event_calendar"),
     path("rsvp/<str:token>/", views_public.rsvp_manage, name="rsvp_manage"),
     # Staff.

@@ -34,12 +34,14 @@ from alianza.people.intake import IntakeError
 from . import page_cache
 from .conduct import conduct_changed_message, conduct_current
 from .events import EventError, event_propose
-from .forms import ProposalForm, RSVPForm, language_choices
+from .forms import CONSENT_FIELDS, ProposalForm, RSVPForm, language_choices
 from .ical import event_ics, organization_feed_ics
-from .models import RSVP, CodeOfConductVersion, Event, Shift
-from .rsvps import RSVPError, rsvp_cancel, rsvp_from_token, rsvp_submit
+from .models import RSVP, CodeOfConductVersion, Event, RSVPSubmission, Shift
+from .rsvp_answers import refusal_message, rsvp_receive, rsvps_allocate
+from .rsvps import RSVPError, rsvp_cancel, rsvp_from_token
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+ANSWER_REFRESH_SECONDS = 2  # the receipt page of an answer being allocated reloads this often
 
 
 def _organization(slug: str) -> Organization:
@@ -222,7 +224,7 @@ def _rsvp_post(request: HttpRequest, context: _PostContext) -> HttpResponse:
         return _refused(request, slug, token, form, notice=notice, status=429)
 
     # Checked against the shifts and the code of conduct kept in the process; a full shift is
-    # refused by rsvp_submit, under the event's lock.
+    # refused when the answer is allocated, under the event's lock (rsvp_answers.py).
     form = _rsvp_form(event, request.POST, shifts=context.shifts, conduct=context.conduct)
     if form.caught_a_bot():
         return redirect("actions:event_thanks", slug=slug, token=token)
@@ -233,7 +235,7 @@ def _rsvp_post(request: HttpRequest, context: _PostContext) -> HttpResponse:
         else:
             data = form.cleaned_data
             try:
-                rsvp_submit(
+                submission = rsvp_receive(
                     event=event,
                     name=data["name"],
                     email=data["email"],
@@ -248,8 +250,51 @@ def _rsvp_post(request: HttpRequest, context: _PostContext) -> HttpResponse:
             except RSVPError as exc:
                 form.add_error(None, str(exc))
             else:
-                return redirect("actions:event_thanks", slug=slug, token=token)
+                # Kept: allocated now if the event's lock is free, else by whoever holds it.
+                outcome = rsvps_allocate(event, just_kept=True).allocated.get(submission.pk)
+                if outcome is None:  # another request holds the lock: the receipt shows the outcome
+                    return redirect("actions:event_answer", slug=slug, token=token, receipt=submission.receipt)
+                if outcome.state == RSVPSubmission.State.TAKEN:
+                    return redirect("actions:event_thanks", slug=slug, token=token)
+                form.add_error(None, refusal_message(outcome.refusal))
     return _refused(request, slug, token, form)
+
+
+@never_cache
+@require_GET
+def event_answer(request: HttpRequest, slug: str, token: str, receipt: str) -> HttpResponse:
+    """The receipt of an answer that was kept but not yet allocated when its form returned (a
+    burst of answers): it allocates what is pending if it can, and reloads itself (no JavaScript)
+    until the answer is allocated. Then it shows what the form's own answer would have: the
+    thank-you page, or the form filled in again with why it was not taken. It never says whether
+    the person had answered before: that stays in the confirmation e-mail (DESIGN §5.7)."""
+    event = _visible_event(request, slug, token)
+    with scope(organization=event.organization):
+        submission = RSVPSubmission.objects.filter(event=event, receipt=receipt).first()
+        if submission is None:
+            raise Http404
+        if submission.state == RSVPSubmission.State.PENDING:
+            submission = rsvps_allocate(event).allocated.get(submission.pk, submission)
+        if submission.state == RSVPSubmission.State.TAKEN:
+            return redirect("actions:event_thanks", slug=slug, token=token)
+        if submission.state == RSVPSubmission.State.REFUSED:
+            form = _rsvp_form(event, shifts=[])
+            form.initial.update(_typed(submission))
+            return _refused(request, slug, token, form, notice=refusal_message(submission.refusal), status=200)
+    return render(request, "actions/event_answer.html", {"event": event, "refresh": ANSWER_REFRESH_SECONDS})
+
+
+def _typed(submission: RSVPSubmission) -> dict[str, object]:
+    """What the visitor typed, to fill the form in again."""
+    typed: dict[str, object] = {
+        "name": submission.name,
+        "email": submission.email,
+        "phone": submission.phone,
+        "language": submission.language,
+        "shift": submission.shift_id,
+    }
+    typed.update((name, bool(submission.consents.get(str(channel)))) for name, channel in CONSENT_FIELDS.items())
+    return typed
 
 
 @require_GET

@@ -5,6 +5,9 @@ visitor whether the person was known (the caller answers the same either way).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from alianza.core.audit import log_action
+from alianza.core.audit import audit_event, log_action, log_actions
 from alianza.core.models import Organization, User
 
 from .contact import email_normalize, phone_normalize
@@ -58,6 +61,38 @@ def _match(email: str, phone: str) -> Person | None:
     return None if person_id is None else Person.objects.get(pk=person_id)
 
 
+@dataclass(frozen=True)
+class Contact:
+    """What a public form gave to reach a person, checked and normalised (``contact_clean``)."""
+
+    name: str
+    email: str  # normalised, or ""
+    phone: str  # E.164, or ""
+    language: str
+    consents: dict[str, bool]
+
+
+def contact_clean(*, name: str, email: str, phone: str, language: str, consents: dict[str, bool]) -> Contact:
+    """Check and normalise what a visitor typed; ``IntakeError`` (translated) for what they must
+    correct. An unknown language becomes the site's; an unknown consent channel is a bug."""
+    name = " ".join(name.split())
+    if not name:
+        raise IntakeError(_("Enter your name."))
+    try:
+        email = email_normalize(email) if email.strip() else ""
+        phone = phone_normalize(phone)[0] if phone.strip() else ""
+    except ValidationError as exc:
+        raise IntakeError(" ".join(exc.messages)) from None
+    if not (email or phone):
+        raise IntakeError(_("Give an e-mail address or a phone number so we can reach you."))
+    languages = {code for code, _name in settings.ALL_LANGUAGES}
+    language = language if language in languages else settings.LANGUAGE_CODE
+    unknown = set(consents) - set(Channel.values)
+    if unknown:
+        raise ValueError(f"Unknown consent channels: {sorted(unknown)}")
+    return Contact(name=name, email=email, phone=phone, language=language, consents=dict(consents))
+
+
 def person_match_or_create(
     *,
     organization: Organization,
@@ -75,34 +110,19 @@ def person_match_or_create(
     they gain the e-mail or phone they gave if nobody else has it, and a consent record for each
     channel they newly agreed to (an unticked box on a public form never withdraws consent).
     Audited as ``people.person.created`` or ``people.person.matched`` (no personal data in the
-    trail, only the source)."""
-    name = " ".join(name.split())
-    if not name:
-        raise IntakeError(_("Enter your name."))
-    try:
-        email = email_normalize(email) if email.strip() else ""
-        phone = phone_normalize(phone)[0] if phone.strip() else ""
-    except ValidationError as exc:
-        raise IntakeError(" ".join(exc.messages)) from None
-    if not (email or phone):
-        raise IntakeError(_("Give an e-mail address or a phone number so we can reach you."))
-    languages = {code for code, _name in settings.ALL_LANGUAGES}
-    language = language if language in languages else settings.LANGUAGE_CODE
-    unknown = set(consents) - set(Channel.values)
-    if unknown:
-        raise ValueError(f"Unknown consent channels: {sorted(unknown)}")
-
+    trail, only the source). ``people_intake`` does the same for many contacts at once."""
+    contact = contact_clean(name=name, email=email, phone=phone, language=language, consents=consents)
     with scope(organization=organization):
         for attempt in range(2):
             try:
                 with transaction.atomic():
                     return _match_or_create(
                         organization=organization,
-                        name=name,
-                        email=email,
-                        phone=phone,
-                        language=language,
-                        consents=consents,
+                        name=contact.name,
+                        email=contact.email,
+                        phone=contact.phone,
+                        language=contact.language,
+                        consents=contact.consents,
                         source=source,
                         actor=actor,
                     )
@@ -199,3 +219,184 @@ def _match_or_create(
         data={"source": source, "added": added},
     )
     return person
+
+
+# --- Many contacts at once (the RSVP allocation, rsvp_allocation.py in the actions app) --------
+
+
+class Intake(NamedTuple):
+    person_id: int
+    email: str  # where to write to the person: the e-mail they gave if it is theirs, else their first
+
+
+@dataclass
+class _Known:
+    """A person as a batch sees them: already in the database, or new in this batch. ``emails``,
+    ``phones`` and ``consents`` are what they will have; ``stored`` is what they had before."""
+
+    person: Person
+    new: bool
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    consents: dict[str, bool] = field(default_factory=dict)
+    stored: tuple[int, int, dict[str, bool]] = (0, 0, {})  # e-mails, phones, consents before
+
+
+class KnownPeople:
+    """Who among the organization's people has the e-mails and phones of some contacts
+    (``people_known``): what ``people_intake`` starts from."""
+
+    def __init__(self, owners: dict[str, _Known]) -> None:
+        self.owners = owners  # "e:<email>" / "p:<phone>" -> the person who has it
+
+    def person_id(self, contact: Contact) -> int | None:
+        """The person the contact already is (by e-mail, then phone), or None."""
+        person = self.owners.get(f"e:{contact.email}") if contact.email else None
+        if person is None and contact.phone:
+            person = self.owners.get(f"p:{contact.phone}")
+        return person.person.pk if person is not None else None
+
+
+def people_known(contacts: list[Contact]) -> KnownPeople:
+    """Look up the people ``contacts`` already are, nothing written: five queries at most. Call
+    it inside ``scope(organization=...)``."""
+    return KnownPeople(_owners(contacts))
+
+
+def people_intake(
+    *,
+    organization: Organization,
+    contacts: list[Contact],
+    source: str,
+    actor: User | None = None,
+    known: KnownPeople | None = None,
+) -> list[Intake]:
+    """``person_match_or_create`` for many contacts in a few queries, in order: each contact is
+    matched by e-mail, then phone, among the organization's people and the contacts before it
+    (so the same visitor twice in one batch is one person), or becomes a new person. The same
+    rules for what a known person gains and the same audit events, written in one INSERT each.
+    Call it in a transaction, inside ``scope(organization=...)``. An ``IntegrityError`` means
+    another transaction added one of these e-mails or phones meanwhile: run the batch again.
+    ``known``: ``people_known`` of these contacts (or more), if the caller looked them up already
+    in this transaction."""
+    now = timezone.now()
+    source = source[:100]
+    owners = (known or people_known(contacts)).owners
+    people: list[_Known] = []
+    audits: list[tuple[_Known, list[str] | None]] = []  # per contact: None when it created the person
+    for contact in contacts:
+        person = owners.get(f"e:{contact.email}") if contact.email else None
+        if person is None and contact.phone:
+            person = owners.get(f"p:{contact.phone}")
+        added: list[str] | None = []
+        if person is None:
+            given, family = _split_name(contact.name)
+            record = Person(organization=organization, given_name=given[:150], family_name=family[:150])
+            record.preferred_language = contact.language
+            person, added = _Known(record, new=True), None
+            person.consents = {channel: bool(granted) for channel, granted in contact.consents.items()}
+        if contact.email and f"e:{contact.email}" not in owners:  # nobody has it yet
+            owners[f"e:{contact.email}"] = person
+            person.emails.append(contact.email)
+            if added is not None:
+                added.append("email")
+        if contact.phone and f"p:{contact.phone}" not in owners:
+            owners[f"p:{contact.phone}"] = person
+            person.phones.append(contact.phone)
+            if added is not None:
+                added.append("phone")
+        if added is not None:  # a public form's unticked box never withdraws consent
+            for channel, granted in sorted(contact.consents.items()):
+                if granted and not person.consents.get(channel, False):
+                    person.consents[channel] = True
+                    added.append(f"consent:{channel}")
+        people.append(person)
+        audits.append((person, added))
+
+    Person.objects.bulk_create([p.person for p in _distinct(people) if p.new])
+    _write_contact_points(organization, _distinct(people), now=now, source=source, actor=actor)
+    entries = []
+    for person, added in audits:
+        if added is None:
+            fields = ["name", *(["email"] if person.emails else []), *(["phone"] if person.phones else [])]
+            action, data = "people.person.created", {"source": source, "fields": sorted(fields)}
+        else:
+            action, data = "people.person.matched", {"source": source, "added": added}
+        entries.append(audit_event(actor=actor, organization=organization, action=action, obj=person.person, data=data))
+    log_actions(entries)
+    return [
+        Intake(p.person.pk, c.email if c.email in p.emails else (p.emails[0] if p.emails else ""))
+        for c, p in zip(contacts, people, strict=True)
+    ]
+
+
+def _distinct(people: list[_Known]) -> list[_Known]:
+    return list({id(p): p for p in people}.values())
+
+
+def _owners(contacts: list[Contact]) -> dict[str, _Known]:
+    """Who among the organization's people has the contacts' e-mails and phones, with what each
+    of them has (e-mails in ``person.emails.all()`` order, phones, current consents): five
+    queries at most."""
+    emails = {c.email for c in contacts if c.email}
+    phones = {c.phone for c in contacts if c.phone}
+    keys: dict[str, int] = {}
+    if emails:
+        by_email = PersonEmail.objects.filter(email__in=emails).values_list("email", "person_id")
+        keys.update((f"e:{email}", pk) for email, pk in by_email)
+    if phones:
+        by_phone = PersonPhone.objects.filter(number__in=phones).values_list("number", "person_id")
+        keys.update((f"p:{number}", pk) for number, pk in by_phone)
+    if not keys:
+        return {}
+    known: dict[int, _Known] = {}
+    for pk in set(keys.values()):
+        record = Person(pk=pk)
+        record._state.adding = False
+        known[pk] = _Known(record, new=False)
+    pks = list(known)
+    for person_id, email in PersonEmail.objects.filter(person_id__in=pks).values_list("person_id", "email"):
+        known[person_id].emails.append(email)
+    for person_id, number in PersonPhone.objects.filter(person_id__in=pks).values_list("person_id", "number"):
+        known[person_id].phones.append(number)
+    records = ConsentRecord.objects.filter(person_id__in=pks).order_by("recorded_at", "id")
+    for person_id, channel, granted in records.values_list("person_id", "channel", "granted"):
+        known[person_id].consents[channel] = granted
+    for person in known.values():
+        person.stored = (len(person.emails), len(person.phones), dict(person.consents))
+    return {key: known[pk] for key, pk in keys.items()}
+
+
+def _write_contact_points(
+    organization: Organization, people: list[_Known], *, now: Any, source: str, actor: User | None
+) -> None:
+    """What the batch added: e-mails, phones and consent records, one INSERT each. The first
+    e-mail and phone a person has is their primary one."""
+    emails, phones, consents = [], [], []
+    for person in people:
+        stored_emails, stored_phones, stored_consents = person.stored
+        for index, email in enumerate(person.emails[stored_emails:], start=stored_emails):
+            emails.append(
+                PersonEmail(organization=organization, person=person.person, email=email, is_primary=index == 0)
+            )
+        for index, number in enumerate(person.phones[stored_phones:], start=stored_phones):
+            phones.append(
+                PersonPhone(organization=organization, person=person.person, number=number, is_primary=index == 0)
+            )
+        for channel, granted in sorted(person.consents.items()):
+            if channel in stored_consents and stored_consents[channel] == granted:
+                continue
+            consents.append(
+                ConsentRecord(
+                    organization=organization,
+                    person=person.person,
+                    channel=channel,
+                    granted=granted,
+                    recorded_at=now,
+                    source=source,
+                    recorded_by=actor,
+                )
+            )
+    PersonEmail.objects.bulk_create(emails)
+    PersonPhone.objects.bulk_create(phones)
+    ConsentRecord.objects.bulk_create(consents)

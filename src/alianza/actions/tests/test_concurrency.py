@@ -17,7 +17,8 @@ from django.test import Client
 from django_scopes import scope
 
 from alianza.actions.models import RSVP
-from alianza.actions.rsvps import RSVPError, rsvp_cancel, rsvp_submit
+from alianza.actions.rsvp_answers import rsvp_submit
+from alianza.actions.rsvps import RSVPError, rsvp_cancel
 from alianza.actions.tests.factories import make_event, make_shift
 from alianza.core.models import AuditEvent
 from alianza.people.models import Person, PersonEmail

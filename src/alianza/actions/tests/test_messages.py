@@ -3,34 +3,37 @@ task or the reminder sweep runs."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 from django_scopes import scope
 
 from alianza.actions.models import RSVP, Event
-from alianza.actions.tasks import event_reminders_send, send_event_reminders, send_rsvp_confirmation
+from alianza.actions.tasks import event_reminders_send, send_event_reminders, send_rsvp_confirmations
 from alianza.actions.tests.factories import make_event, make_rsvp
 
 
 def test_the_confirmation_is_sent_once(org_a):
     rsvp = make_rsvp(make_event(org_a), language="es")
-    args = {"rsvp_id": rsvp.pk, "organization_id": str(org_a.pk)}
-    assert send_rsvp_confirmation.call(**args) is True
-    assert send_rsvp_confirmation.call(**args) is False
+    args = {"rsvp_ids": [rsvp.pk], "organization_id": str(org_a.pk)}
+    assert send_rsvp_confirmations.call(**args) == 1
+    assert send_rsvp_confirmations.call(**args) == 0
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_releases_the_claim(org_a, settings):
-    rsvp = make_rsvp(make_event(org_a))
+def test_a_failed_send_releases_the_claim_and_the_batch_tries_every_rsvp(org_a, settings):
+    event = make_event(org_a)
+    rsvps = [make_rsvp(event), make_rsvp(event)]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
-    with contextlib.suppress(OSError):
-        send_rsvp_confirmation.call(rsvp_id=rsvp.pk, organization_id=str(org_a.pk))
+    with pytest.raises(OSError):
+        send_rsvp_confirmations.call(rsvp_ids=[r.pk for r in rsvps], organization_id=str(org_a.pk))
     with scope(organization=org_a):
-        assert RSVP.objects.get(pk=rsvp.pk).confirmation_sent_at is None
+        assert [RSVP.objects.get(pk=r.pk).confirmation_sent_at for r in rsvps] == [None, None]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_rsvp_confirmations.call(rsvp_ids=[r.pk for r in rsvps], organization_id=str(org_a.pk)) == 2
 
 
 def test_the_reminder_sweep_reminds_each_confirmed_rsvp_once_in_its_language(org_a):
@@ -53,7 +56,7 @@ def test_the_reminder_sweep_reminds_each_confirmed_rsvp_once_in_its_language(org
 
 def test_no_message_without_an_email(org_a):
     rsvp = make_rsvp(make_event(org_a, starts_at=timezone.now() + timedelta(hours=2)), email="")
-    assert send_rsvp_confirmation.call(rsvp_id=rsvp.pk, organization_id=str(org_a.pk)) is False
+    assert send_rsvp_confirmations.call(rsvp_ids=[rsvp.pk], organization_id=str(org_a.pk)) == 0
     assert event_reminders_send() == 0
     assert mail.outbox == []
 

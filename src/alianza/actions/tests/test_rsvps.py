@@ -8,7 +8,8 @@ from django.core import mail
 from django_scopes import scope
 
 from alianza.actions.models import RSVP, Event
-from alianza.actions.rsvps import RSVPError, rsvp_cancel, rsvp_from_token, rsvp_submit, rsvp_token
+from alianza.actions.rsvp_answers import rsvp_submit
+from alianza.actions.rsvps import RSVPError, rsvp_cancel, rsvp_from_token, rsvp_token
 from alianza.actions.tests.factories import make_conduct, make_event, make_shift
 from alianza.core.models import AuditEvent
 from alianza.people.models import ConsentRecord, Person, PersonEmail
