@@ -37,7 +37,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
@@ -411,7 +411,61 @@ def burst(port: int, db: Postgres, setup: dict[str, Any], args: argparse.Namespa
     )
     print(f"  burst       {result.requests_per_s:>8.1f} req/s  p50 {result.latency_ms['p50']} ms  "
           f"p95 {result.latency_ms['p95']} ms  p99 {result.latency_ms['p99']} ms  {result.statuses}")  # fmt: skip
-    return {"load": asdict(result), **check_burst(db, setup, subs, responses, result)}
+    # Answers kept but not yet allocated when the last response came back: how far the allocation
+    # fell behind the burst (each one's visitor sees the receipt page until it is allocated).
+    pending_at_end = db.query("SELECT count(*) FROM actions_rsvpsubmission WHERE state = 'pending'")[0][0]
+    print(f"  pending     {pending_at_end} answers not yet allocated when the burst ended")
+    outcomes, receipts = asyncio.run(follow_receipts(port, responses, concurrency=args.burst_concurrency))
+    receipts["pending_when_the_burst_ended"] = pending_at_end
+    print(
+        f"  receipts    {receipts['answers']} answers on a receipt page, all shown within "
+        f"{receipts['seconds_after_burst']} s after the burst ({receipts['page_loads']} page loads)"
+    )
+    pending = db.query("SELECT count(*) FROM actions_rsvpsubmission WHERE state = 'pending'")[0][0]
+    checked = check_burst(db, setup, subs, outcomes, result)
+    if pending:
+        checked["problems"].append(f"{pending} answers still pending after every receipt page showed its outcome")
+    return {"load": asdict(result), "receipts": receipts, **checked}
+
+
+async def follow_receipts(
+    port: int, responses: list[Response | None], *, concurrency: int
+) -> tuple[list[Response | None], dict[str, Any]]:
+    """What each visitor's browser does after the burst: a POST whose answer was kept but not yet
+    allocated redirects to its receipt page, which reloads itself every 2 s until it shows the
+    outcome (a redirect to the thank-you page, or the form again). Returns the final response of
+    every submission and how long the last receipt took after the burst."""
+    start = time.perf_counter()
+    final = list(responses)
+    waiting = [
+        i for i, r in enumerate(responses) if r is not None and r.status == 302 and "/answer/" in r.header("Location")
+    ]
+    loads = 0
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def check(i: int) -> bool:
+        nonlocal loads
+        async with semaphore:
+            page = await http(port, "GET", urlsplit(responses[i].header("Location")).path)  # type: ignore[union-attr]
+        loads += 1
+        if page.status == 200 and b'http-equiv="refresh"' in page.body:
+            return False
+        # The thank-you redirect means taken; the form again (200) means refused: counted as 400.
+        final[i] = page if page.status == 302 else Response(400, page.headers, page.body, page.seconds)
+        return True
+
+    remaining = waiting
+    while remaining and time.perf_counter() - start < 120:
+        done = await asyncio.gather(*(check(i) for i in remaining))
+        remaining = [i for i, ok in zip(remaining, done, strict=True) if not ok]
+        if remaining:
+            await asyncio.sleep(2)  # the page's own refresh
+    return final, {
+        "answers": len(waiting),
+        "unresolved": len(remaining),
+        "page_loads": loads,
+        "seconds_after_burst": round(time.perf_counter() - start, 2),
+    }
 
 
 def check_burst(

@@ -353,7 +353,6 @@ class RSVPSubmission(models.Model):
         CodeOfConductVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)  # for the RSVP's audit event
-    rsvp = models.ForeignKey(RSVP, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedManager(organization="organization")
 

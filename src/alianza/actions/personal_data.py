@@ -1,6 +1,7 @@
 """The actions app's contributors to a person's data export and erasure (``people.personal_data``):
-RSVPs (with their shift, attendance and code-of-conduct acceptance), the events a person
-proposed as a volunteer host, and the staff-built forms they filled in.
+RSVPs (with their shift, attendance and code-of-conduct acceptance), RSVP forms still holding
+what was typed (waiting, or refused), the events a person proposed as a volunteer host, and the
+staff-built forms they filled in.
 
 Erasure keeps what the organization counts: an RSVP row stays with its event, status, shift,
 attendance and accepted code-of-conduct version, but no longer points at the person and loses
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alianza.core.models import User
@@ -19,7 +21,7 @@ from alianza.people.models import Person
 from alianza.people.personal_data import Contributor, plain, register
 
 from .forms_builder import answer_display
-from .models import RSVP, Event, FormField, FormSubmission
+from .models import RSVP, Event, FormField, FormSubmission, RSVPSubmission
 
 
 def _rsvps_export(person: Person) -> list[dict[str, Any]]:
@@ -135,7 +137,47 @@ def _submissions_erase(person: Person, *, actor: User | None) -> dict[str, int]:
     return counts
 
 
+def _answers(person: Person) -> Any:
+    """RSVP forms sent with one of the person's e-mails or phones that still hold what was typed
+    (waiting to be allocated, or refused: ``RSVPSubmission``); taken ones hold nothing personal."""
+    emails = list(person.emails.values_list("email", flat=True))
+    phones = list(person.phones.values_list("number", flat=True))
+    answers = RSVPSubmission.objects.filter(Q(email__in=emails) | Q(phone__in=phones))
+    return answers.exclude(state=RSVPSubmission.State.TAKEN)
+
+
+def _answers_export(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": str(answer.event.title),
+            "sent_at": plain(answer.received_at),
+            "state": str(answer.get_state_display()),
+            "refused_because": str(answer.get_refusal_display()) if answer.refusal else "",
+            "name": answer.name,
+            "email": answer.email,
+            "phone": answer.phone,
+            "language": answer.language,
+            "consents": plain(answer.consents),
+        }
+        for answer in _answers(person).select_related("event").order_by("received_at", "id")
+    ]
+
+
+def _answers_erase(person: Person, *, actor: User | None) -> dict[str, int]:
+    deleted, _by_model = _answers(person).delete()
+    return {"deleted": deleted}
+
+
 def register_contributors() -> None:
+    register(
+        Contributor(
+            "actions.rsvp_forms",
+            _("RSVP forms you sent that were still waiting or were refused"),
+            _answers_export,
+            _answers_erase,
+            90,
+        )
+    )
     register(
         Contributor(
             "actions.rsvps",

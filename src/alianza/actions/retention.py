@@ -7,10 +7,28 @@ from django.utils.translation import gettext_lazy as _
 
 from alianza.core.retention import ANONYMISE, DELETE, RetentionRule, register, strip_fields
 
-from .models import RSVP
+from .models import RSVP, RSVPSubmission
 
 
 def register_actions_rules() -> None:
+    register(
+        RetentionRule(
+            code="actions.rsvp_submissions",
+            label=_("RSVP forms as they were sent"),
+            description=_(
+                "Each RSVP form is kept as it was sent until it is allocated a place, usually within a second. "
+                "A form that was taken keeps nothing personal once allocated; a refused one (the event or the "
+                "shift was full) keeps what was typed so the visitor gets the form back filled in. Both are "
+                "deleted this long after they were sent. Forms still waiting are never deleted."
+            ),
+            queryset=lambda: RSVPSubmission.objects.exclude(state=RSVPSubmission.State.PENDING),
+            date_field="received_at",
+            default_days=1,
+            min_days=1,
+            max_days=30,
+            action=DELETE,
+        )
+    )
     register(
         RetentionRule(
             code="actions.rsvp_unconfirmed",

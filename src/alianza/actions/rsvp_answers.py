@@ -104,6 +104,7 @@ def rsvp_receive(
 class Allocation:
     finished: bool  # nothing was left pending (False: the lock was taken, or the rest left to a task)
     allocated: dict[int, RSVPSubmission] = field(default_factory=dict)  # what this call allocated, by id
+    rsvps: dict[int, RSVP] = field(default_factory=dict)  # of those, the RSVP each taken one took or kept
 
 
 def rsvps_allocate(event: Event, *, wait: bool = False, budget: float = BUDGET, just_kept: bool = False) -> Allocation:
@@ -123,10 +124,8 @@ def rsvps_allocate(event: Event, *, wait: bool = False, budget: float = BUDGET, 
             if time.monotonic() > deadline:
                 _enqueue_allocation(event)
                 return allocation
-            batch = _allocate_batch_retrying(event, wait=wait)
-            if batch is None:
+            if not _allocate_batch_retrying(event, allocation, wait=wait):
                 return allocation
-            allocation.allocated.update((s.pk, s) for s in batch)
     allocation.finished = True
     return allocation
 
@@ -140,13 +139,16 @@ def rsvp_submit(**answer: Any) -> RSVP:
     allocation = rsvps_allocate(submission.event, wait=True, budget=float("inf"), just_kept=True)
     with scope(organization=submission.organization):
         if submission.pk in allocation.allocated:
-            submission = allocation.allocated[submission.pk]
+            submission, rsvp = allocation.allocated[submission.pk], allocation.rsvps.get(submission.pk)
         else:  # allocated by another request's batch while this one waited for the lock
-            submission.refresh_from_db(fields=["state", "refusal", "rsvp"])
+            contact = _contact(submission)
+            submission.refresh_from_db(fields=["state", "refusal"])
+            person_id = people_known([contact]).person_id(contact)
+            rsvp = RSVP.objects.filter(event_id=submission.event_id, person_id=person_id).first()
         if submission.state == RSVPSubmission.State.REFUSED:
             raise RSVPError(refusal_message(submission.refusal))
-        assert submission.rsvp_id is not None  # taken: it names the RSVP it took or kept
-        return RSVP.objects.select_related("event", "shift", "person").get(pk=submission.rsvp_id)
+        assert rsvp is not None  # taken: the person's RSVP to the event
+        return RSVP.objects.select_related("event", "shift", "person").get(pk=rsvp.pk)
 
 
 def _enqueue_allocation(event: Event) -> None:
@@ -155,11 +157,11 @@ def _enqueue_allocation(event: Event) -> None:
     allocate_rsvps.enqueue(event_id=event.pk, organization_id=str(event.organization_id))
 
 
-def _allocate_batch_retrying(event: Event, *, wait: bool) -> list[RSVPSubmission] | None:
+def _allocate_batch_retrying(event: Event, allocation: Allocation, *, wait: bool) -> bool:
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _allocate_batch(event, wait=wait)
+                return _allocate_batch(event, allocation, wait=wait)
         except IntegrityError:
             # Another form (a petition, another event) added one of the batch's e-mails or phones
             # meanwhile (unique per organization): the second try matches that person.
@@ -168,14 +170,17 @@ def _allocate_batch_retrying(event: Event, *, wait: bool) -> list[RSVPSubmission
     raise AssertionError("unreachable")
 
 
-def _allocate_batch(event: Event, *, wait: bool) -> list[RSVPSubmission] | None:
-    """One batch under the event's lock: the answers allocated (their state and refusal set), or
-    None if the lock was taken (without ``wait``)."""
+def _allocate_batch(event: Event, allocation: Allocation, *, wait: bool) -> bool:
+    """One batch under the event's lock, added to ``allocation``; False if the lock was taken
+    (without ``wait``)."""
     locked = (
-        Event.objects.select_for_update(skip_locked=not wait).only(*_LOCKED_EVENT_FIELDS).filter(pk=event.pk).first()
+        Event.objects.select_for_update(skip_locked=not wait, no_key=True)
+        .only(*_LOCKED_EVENT_FIELDS)
+        .filter(pk=event.pk)
+        .first()
     )
     if locked is None:
-        return None
+        return False
     locked.organization = event.organization
     pending = list(
         RSVPSubmission.objects.select_for_update(of=("self",))
@@ -184,16 +189,43 @@ def _allocate_batch(event: Event, *, wait: bool) -> list[RSVPSubmission] | None:
         .order_by("id")[:BATCH]
     )
     if not pending:
-        return []
+        return True
     if not locked.is_open_for_rsvp:
         for submission in pending:
             submission.state, submission.refusal = RSVPSubmission.State.REFUSED, RSVPSubmission.Refusal.CLOSED
-        RSVPSubmission.objects.bulk_update(pending, ["state", "refusal"])
-        return pending
-    known = people_known([_contact(s) for s in pending])
-    taken, made = _decide(locked, pending, known)
-    _write(locked, pending, taken, made, known)
-    return pending
+        taken: dict[int, RSVP] = {}
+    else:
+        known = people_known([_contact(s) for s in pending])
+        taken, made = _decide(locked, pending, known)
+        _write(locked, pending, taken, made, known)
+    _write_outcomes(pending, taken)
+    allocation.allocated.update((s.pk, s) for s in pending)
+    allocation.rsvps.update(taken)
+    return True
+
+
+def _write_outcomes(pending: list[RSVPSubmission], taken: dict[int, RSVP]) -> None:
+    """Mark the answers allocated: one UPDATE for those taken (what was typed is now on the
+    person and the RSVP: nothing of it stays here) and one per reason for those refused (what
+    was typed stays, to fill the form in again)."""
+    for submission in pending:
+        submission.ip_address = None
+        if submission.pk in taken:
+            submission.state = RSVPSubmission.State.TAKEN
+            submission.name = submission.email = submission.phone = ""
+            submission.consents = {}
+    if taken:
+        RSVPSubmission.objects.filter(pk__in=list(taken)).update(
+            state=RSVPSubmission.State.TAKEN, name="", email="", phone="", consents={}, ip_address=None
+        )
+    refusals = defaultdict(list)
+    for submission in pending:
+        if submission.state == RSVPSubmission.State.REFUSED:
+            refusals[submission.refusal].append(submission.pk)
+    for refusal, pks in refusals.items():
+        RSVPSubmission.objects.filter(pk__in=pks).update(
+            state=RSVPSubmission.State.REFUSED, refusal=refusal, ip_address=None
+        )
 
 
 def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> tuple[dict[int, RSVP], dict[int, RSVP]]:
@@ -209,7 +241,7 @@ def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> 
         earlier = {rsvp.person_id: rsvp for rsvp in rows}
     shifts: dict[int, Shift] = {}
     if any(s.shift_id for s in pending):
-        shifts = {s.pk: s for s in Shift.objects.select_for_update().filter(event=event)}
+        shifts = {s.pk: s for s in Shift.objects.select_for_update(no_key=True).filter(event=event)}
     in_shift: dict[int | None, int] = defaultdict(int)
     confirmed_rows = RSVP.objects.filter(event=event, status=RSVP.Status.CONFIRMED).order_by()
     for shift_id, count in confirmed_rows.values_list("shift_id").annotate(n=Count("id")):
@@ -303,17 +335,6 @@ def _write(
             )
             for rsvp, submission in fresh
         ]
-    )
-    for submission in pending:
-        if submission.pk in taken:
-            submission.state, submission.rsvp = RSVPSubmission.State.TAKEN, taken[submission.pk]
-            # Taken: what was typed is now on the person and the RSVP; nothing of it stays here.
-            submission.name = submission.email = submission.phone = ""
-            submission.consents, submission.ip_address = {}, None
-        else:
-            submission.ip_address = None
-    RSVPSubmission.objects.bulk_update(
-        pending, ["state", "refusal", "rsvp", "name", "email", "phone", "consents", "ip_address"]
     )
     to_confirm = [rsvp.pk for rsvp in made.values() if rsvp.email]
     if to_confirm:

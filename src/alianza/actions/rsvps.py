@@ -4,6 +4,9 @@ check-in (answering from the public page is ``rsvp_answers.py``).
 Capacity is exact under concurrency: every operation that can change how many people are
 confirmed for an event locks the event's row first (``select_for_update``), and a shift's row
 too when it counts the shift, so counting and writing happen one request at a time per event.
+The locks are ``FOR NO KEY UPDATE``: they exclude each other, but not the key-share lock that
+inserting a row which refers to the event takes, so keeping an answer (``rsvp_answers.py``)
+never waits for a lock holder.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def promote_waitlist(*, event: Event, actor: User | None = None, request: HttpRe
     inside a transaction that holds the event's row lock."""
     promoted: list[RSVP] = []
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
         while event.capacity is None or _confirmed_count(event) < event.capacity:
             rsvp = (
                 RSVP.objects.select_for_update()
@@ -92,7 +95,7 @@ def promote_waitlist(*, event: Event, actor: User | None = None, request: HttpRe
             rsvp.promoted_at = timezone.now()
             update = ["status", "promoted_at"]
             if rsvp.shift_id is not None:
-                shift = Shift.objects.select_for_update().get(pk=rsvp.shift_id)
+                shift = Shift.objects.select_for_update(no_key=True).get(pk=rsvp.shift_id)
                 if _confirmed_count(event, shift=shift) >= shift.capacity:
                     rsvp.shift = None  # the shift filled up meanwhile: they come without it
                     update.append("shift")
@@ -115,7 +118,7 @@ def rsvp_cancel(*, rsvp: RSVP, actor: User | None = None, request: HttpRequest |
     """Cancel an RSVP (the person by their link, or staff). The freed place goes to the first
     person on the waitlist at once. Cancelling twice changes nothing."""
     with transaction.atomic(), scope(organization=rsvp.organization):
-        event = Event.objects.select_for_update().get(pk=rsvp.event_id)
+        event = Event.objects.select_for_update(no_key=True).get(pk=rsvp.event_id)
         rsvp = RSVP.objects.select_for_update().get(pk=rsvp.pk)
         if rsvp.status == RSVP.Status.CANCELLED:
             return rsvp
@@ -183,7 +186,7 @@ def walk_in_check_in(
             )
         except IntakeError as exc:
             raise RSVPError(str(exc)) from None
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
         rsvp = RSVP.objects.filter(event=event, person=person).first()
         if rsvp is not None and rsvp.status != RSVP.Status.CANCELLED:
             if rsvp.status == RSVP.Status.WAITLISTED:

@@ -42,6 +42,7 @@ NON_TENANT_ROUTES = {
     "events/<slug:slug>/calendar.ics",
     "events/<slug:slug>/<str:token>/",
     "events/<slug:slug>/<str:token>/thanks/",
+    "events/<slug:slug>/<str:token>/answer/<str:receipt>/",
     "events/<slug:slug>/<str:token>/event.ics",
     "rsvp/<str:token>/",
     "forms/<slug:slug>/<str:token>/",
@@ -169,6 +170,6 @@ def test_tenant_route_is_isolated(route, world, org_a, org_b, owner, outsider, l
 
 @pytest.mark.parametrize("route", [r for r in ALL_ROUTES if r.route in NON_TENANT_ROUTES], ids=lambda r: r.name)
 def test_public_route_never_errors_for_anonymous(route, db, login):
-    url = _fill(route.route, {"token": "not-a-real-token", "slug": "not-a-real-slug"})
+    url = _fill(route.route, {"token": "not-a-real-token", "slug": "not-a-real-slug", "receipt": "not-a-receipt"})
     response = login(None).get(url)
     assert response.status_code in (200, 302, 404), (url, response.status_code)

@@ -177,6 +177,20 @@ def build_world(hub: Organization, other: Organization, actor: User) -> World:
             conduct_accepted_at=timezone.now(),
             attended_at=timezone.now(),
         )
+    # An RSVP form each sent again for a shift that was full: refused, it keeps what was typed.
+    for values in (XIO, NEIGHBOUR):
+        _model("actions.RSVPSubmission").objects.create(
+            organization=hub,
+            event=event,
+            state="refused",
+            refusal="shift_full",
+            name=f"{values['given_name']} {values['family_name']}",
+            email=values["email"],
+            phone=values["phone"],
+            language="es",
+            consents={"email": True},
+            shift=shift,
+        )
     proposed = _model("actions.Event").objects.create(
         organization=hub,
         title=LazyI18nString({"en": "Teach-in at Xiomarelda's church"}),

@@ -58,6 +58,8 @@ def test_every_contributor_has_this_persons_data(world, owner):
     assert data["actions.rsvps"][0]["code_of_conduct_version"] == 1
     assert data["actions.rsvps"][0]["shift_role"] == "marshal"
     assert sorted(row["status"] for row in data["actions.proposals"]) == ["proposed", "published"]
+    (form,) = data["actions.rsvp_forms"]  # the neighbour's refused form is not hers
+    assert (form["email"], form["state"], form["refused_because"]) == (XIO["email"], "Rechazada", "Turno completo")
     assert data["actions.form_submissions"] == [
         {
             "form": "Encuesta del barrio",  # in the person's language
