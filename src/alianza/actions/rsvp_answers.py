@@ -144,7 +144,8 @@ def rsvp_submit(**answer: Any) -> RSVP:
             contact = _contact(submission)
             submission.refresh_from_db(fields=["state", "refusal"])
             person_id = people_known([contact]).person_id(contact)
-            rsvp = RSVP.objects.filter(event_id=submission.event_id, person_id=person_id).first()
+            rsvps = RSVP.objects.filter(event_id=submission.event_id)
+            rsvp = rsvps.filter(person_id=person_id).first() if person_id is not None else None
         if submission.state == RSVPSubmission.State.REFUSED:
             raise RSVPError(refusal_message(submission.refusal))
         assert rsvp is not None  # taken: the person's RSVP to the event

@@ -67,6 +67,7 @@ def test_an_anonymise_rule_needs_its_callback_and_a_delete_rule_none():
 def test_every_app_registers_its_rules():
     assert [rule.code for rule in rules()] == [
         "actions.rsvp_email",
+        "actions.rsvp_submissions",
         "actions.rsvp_unconfirmed",
         "core.audit_details",
         "core.audit_details_installation",
