@@ -25,8 +25,8 @@ The RSVP form's POST reads the same things before its transaction (the organizat
 the code of conduct, the event's shifts): ``form_context`` keeps them in the process for the same
 few seconds, under a version of the event's *definition* (the event and its shifts, not its
 RSVPs, so a burst of RSVPs does not throw it away) and the version of everything. Nothing that
-decides a place is taken from it: ``rsvps.rsvp_submit`` reads and locks the event's row (open,
-capacity, waitlist) and the chosen shift's row again in its transaction.
+decides a place is taken from it: the allocation (``rsvp_answers.py``) reads and locks the
+event's row (open, capacity, waitlist) and its shifts again in its transaction.
 """
 
 from __future__ import annotations
