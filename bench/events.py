@@ -431,9 +431,10 @@ def burst(port: int, db: Postgres, setup: dict[str, Any], args: argparse.Namespa
 async def follow_receipts(
     port: int, responses: list[Response | None], *, concurrency: int
 ) -> tuple[list[Response | None], dict[str, Any]]:
-    """What each visitor's browser does after the burst: a POST whose answer was kept but not yet
-    allocated redirects to its receipt page, which reloads itself every 2 s until it shows the
-    outcome (a redirect to the thank-you page, or the form again). Returns the final response of
+    """What each visitor does after the burst: a POST whose answer was kept while another request
+    allocated redirects to its receipt page; while it says the answer is being taken, the visitor
+    taps "See the result" (here every 2 s) until it shows the outcome (a redirect to the
+    thank-you page, or the form again). Returns the final response of
     every submission and how long the last receipt took after the burst."""
     start = time.perf_counter()
     final = list(responses)
@@ -448,7 +449,7 @@ async def follow_receipts(
         async with semaphore:
             page = await http(port, "GET", urlsplit(responses[i].header("Location")).path)  # type: ignore[union-attr]
         loads += 1
-        if page.status == 200 and b'http-equiv="refresh"' in page.body:
+        if page.status == 200 and b"answer-waiting" in page.body:
             return False
         # The thank-you redirect means taken; the form again (200) means refused: counted as 400.
         final[i] = page if page.status == 302 else Response(400, page.headers, page.body, page.seconds)
@@ -459,7 +460,7 @@ async def follow_receipts(
         done = await asyncio.gather(*(check(i) for i in remaining))
         remaining = [i for i, ok in zip(remaining, done, strict=True) if not ok]
         if remaining:
-            await asyncio.sleep(2)  # the page's own refresh
+            await asyncio.sleep(2)  # the visitor taps "See the result" again
     return final, {
         "answers": len(waiting),
         "unresolved": len(remaining),

@@ -337,7 +337,8 @@ class RSVPSubmission(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
-    # The secret of the visitor's receipt page, where they see the outcome (never stored in a log).
+    # The secret of the visitor's receipt page, where they see the outcome: like a password-reset
+    # link, it is in a URL (the app does not log it; a reverse proxy's access log may).
     receipt = models.CharField(max_length=40, unique=True, default=_receipt, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     refusal = models.CharField(max_length=10, choices=Refusal.choices, blank=True)
@@ -349,6 +350,7 @@ class RSVPSubmission(models.Model):
     language = models.CharField(max_length=10, default="en")
     consents = models.JSONField(default=dict, blank=True)
     shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    wants_shift = models.BooleanField(default=False)  # a shift deleted since is refused, not dropped
     conduct_version = models.ForeignKey(
         CodeOfConductVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

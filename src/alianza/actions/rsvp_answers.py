@@ -95,6 +95,7 @@ def rsvp_receive(
             language=contact.language,
             consents=contact.consents,
             shift=shift,
+            wants_shift=shift is not None,
             conduct_version=conduct if required_conduct is not None else None,
             ip_address=client_ip(request),
         )
@@ -143,9 +144,9 @@ def rsvp_submit(**answer: Any) -> RSVP:
         else:  # allocated by another request's batch while this one waited for the lock
             contact = _contact(submission)
             submission.refresh_from_db(fields=["state", "refusal"])
-            person_id = people_known([contact]).person_id(contact)
+            kind, person_id = people_known([contact]).visitors().key(contact, new=None)
             rsvps = RSVP.objects.filter(event_id=submission.event_id)
-            rsvp = rsvps.filter(person_id=person_id).first() if person_id is not None else None
+            rsvp = rsvps.filter(person_id=person_id).first() if kind == "person" else None
         if submission.state == RSVPSubmission.State.REFUSED:
             raise RSVPError(refusal_message(submission.refusal))
         assert rsvp is not None  # taken: the person's RSVP to the event
@@ -235,13 +236,14 @@ def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> 
     the RSVPs to write (new, or a cancelled one answered again), by the submission that made
     them. A visitor who had already answered keeps their RSVP: nothing changes."""
     contacts = [_contact(s) for s in pending]
-    person_ids = [known.person_id(c) for c in contacts]  # the person each answer is already, if any
-    earlier: dict[int | None, RSVP] = {}
-    if any(person_ids):
-        rows = RSVP.objects.filter(event=event, person_id__in={p for p in person_ids if p})
-        earlier = {rsvp.person_id: rsvp for rsvp in rows}
+    visitors = known.visitors()  # who each answer is, as people_intake will see it
+    person_ids = {owner.person.pk for owner in known.owners.values()}
+    earlier: dict[Any, RSVP] = {}
+    if person_ids:
+        rows = RSVP.objects.filter(event=event, person_id__in=person_ids)
+        earlier = {("person", rsvp.person_id): rsvp for rsvp in rows}
     shifts: dict[int, Shift] = {}
-    if any(s.shift_id for s in pending):
+    if any(s.wants_shift for s in pending):
         shifts = {s.pk: s for s in Shift.objects.select_for_update(no_key=True).filter(event=event)}
     in_shift: dict[int | None, int] = defaultdict(int)
     confirmed_rows = RSVP.objects.filter(event=event, status=RSVP.Status.CONFIRMED).order_by()
@@ -249,22 +251,19 @@ def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> 
         in_shift[shift_id] = count
     confirmed = sum(in_shift.values())
 
-    same_visitor: dict[str, Any] = {}  # e-mail / phone -> the visitor's key in this batch
     answered: dict[Any, RSVP] = {}  # visitor's key -> their standing RSVP
     taken: dict[int, RSVP] = {}
     made: dict[int, RSVP] = {}
-    for submission, contact, person_id in zip(pending, contacts, person_ids, strict=True):
-        key: Any = person_id or same_visitor.get(f"e:{contact.email}") or same_visitor.get(f"p:{contact.phone}")
-        key = key or ("new", submission.pk)
-        for point in (f"e:{contact.email}" if contact.email else "", f"p:{contact.phone}" if contact.phone else ""):
-            if point:
-                same_visitor.setdefault(point, key)
-        standing = answered.get(key) or earlier.get(person_id)
+    for submission, contact in zip(pending, contacts, strict=True):
+        key = visitors.key(contact, new=submission.pk)
+        standing = answered.get(key) or earlier.get(key)
         if standing is not None and standing.status != RSVP.Status.CANCELLED:
             taken[submission.pk] = answered[key] = standing  # already answered: nothing changes
+            visitors.claim(contact, key)
             continue
         shift = shifts.get(submission.shift_id) if submission.shift_id else None
-        if shift is not None and in_shift[shift.pk] >= shift.capacity:
+        gone = submission.wants_shift and shift is None  # deleted since: refused, never dropped
+        if gone or (shift is not None and in_shift[shift.pk] >= shift.capacity):
             submission.state, submission.refusal = RSVPSubmission.State.REFUSED, RSVPSubmission.Refusal.SHIFT_FULL
             continue
         full = event.capacity is not None and confirmed >= event.capacity
@@ -287,6 +286,7 @@ def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> 
         rsvp.cancelled_at = rsvp.promoted_at = None
         rsvp.confirmation_sent_at = rsvp.promotion_sent_at = rsvp.reminder_sent_at = None
         taken[submission.pk] = made[submission.pk] = answered[key] = rsvp
+        visitors.claim(contact, key)  # only taken answers go to people_intake, in this order
     return taken, made
 
 

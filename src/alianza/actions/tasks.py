@@ -9,6 +9,7 @@ once, however often the sweep runs."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from alianza.core.models import Organization
 
 from .models import REMINDER_BEFORE, RSVP, Event, RSVPSubmission
 
+logger = logging.getLogger(__name__)
 PENDING_GRACE = timedelta(seconds=30)  # an answer older than this is left to the sweep
 CLAIMS = {"confirmation": "confirmation_sent_at", "promotion": "promotion_sent_at", "reminder": "reminder_sent_at"}
 
@@ -87,6 +89,13 @@ def send_rsvp_confirmations(*, rsvp_ids: list[int], organization_id: str) -> int
 
 
 @task()
+def send_rsvp_confirmation(*, rsvp_id: int, organization_id: str) -> bool:
+    """One RSVP's answer: kept so that tasks queued by an earlier version still run; new ones go
+    through ``send_rsvp_confirmations``."""
+    return send_rsvp_confirmations.call(rsvp_ids=[rsvp_id], organization_id=organization_id) == 1
+
+
+@task()
 def allocate_rsvps(*, event_id: int, organization_id: str) -> bool:
     """Allocate an event's pending answers (``rsvp_answers.py``), waiting for its lock: what a web
     request leaves when it has allocated for long enough."""
@@ -113,7 +122,10 @@ def pending_rsvps_allocate(*, older_than: timedelta = PENDING_GRACE) -> int:
         event_ids = set(stale.values_list("event_id", flat=True))
         events = list(Event.objects.select_related("organization").filter(pk__in=event_ids))
     for event in events:
-        rsvps_allocate(event, wait=True, budget=float("inf"))
+        try:
+            rsvps_allocate(event, wait=True, budget=float("inf"))
+        except Exception:  # one event's failure must not keep the others' answers waiting
+            logger.exception("Could not allocate the RSVP answers of event %s", event.pk)
     return len(events)
 
 

@@ -41,7 +41,6 @@ from .rsvp_answers import refusal_message, rsvp_receive, rsvps_allocate
 from .rsvps import RSVPError, rsvp_cancel, rsvp_from_token
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
-ANSWER_REFRESH_SECONDS = 2  # the receipt page of an answer being allocated reloads this often
 
 
 def _organization(slug: str) -> Organization:
@@ -264,8 +263,9 @@ def _rsvp_post(request: HttpRequest, context: _PostContext) -> HttpResponse:
 @require_GET
 def event_answer(request: HttpRequest, slug: str, token: str, receipt: str) -> HttpResponse:
     """The receipt of an answer that was kept but not yet allocated when its form returned (a
-    burst of answers): it allocates what is pending if it can, and reloads itself (no JavaScript)
-    until the answer is allocated. Then it shows what the form's own answer would have: the
+    burst of answers): it allocates what is pending if it can; if another request is allocating,
+    it says so with a button to look again (no automatic reload: WCAG 2.2.1, and axe's
+    ``meta-refresh`` rule). Then it shows what the form's own answer would have: the
     thank-you page, or the form filled in again with why it was not taken. It never says whether
     the person had answered before: that stays in the confirmation e-mail (DESIGN §5.7)."""
     event = _visible_event(request, slug, token)
@@ -281,7 +281,7 @@ def event_answer(request: HttpRequest, slug: str, token: str, receipt: str) -> H
             form = _rsvp_form(event, shifts=[])
             form.initial.update(_typed(submission))
             return _refused(request, slug, token, form, notice=refusal_message(submission.refusal), status=200)
-    return render(request, "actions/event_answer.html", {"event": event, "refresh": ANSWER_REFRESH_SECONDS})
+    return render(request, "actions/event_answer.html", {"event": event})
 
 
 def _typed(submission: RSVPSubmission) -> dict[str, object]:

@@ -5,8 +5,9 @@ visitor whether the person was known (the caller answers the same either way).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ from alianza.core.models import Organization, User
 
 from .contact import email_normalize, phone_normalize
 from .models import Channel, ConsentRecord, Person, PersonEmail, PersonPhone
+
+T = TypeVar("T")
 
 
 class IntakeError(Exception):
@@ -242,6 +245,26 @@ class _Known:
     stored: tuple[int, int, dict[str, bool]] = (0, 0, {})  # e-mails, phones, consents before
 
 
+def _who(owners: Mapping[str, T], contact: Contact) -> T | None:
+    """The owner of the contact's e-mail, else of its phone: the one matching rule of a batch."""
+    owner = owners.get(f"e:{contact.email}") if contact.email else None
+    if owner is None and contact.phone:
+        owner = owners.get(f"p:{contact.phone}")
+    return owner
+
+
+def _claim(owners: dict[str, T], contact: Contact, owner: T) -> list[str]:
+    """Give ``owner`` the contact's e-mail and phone that nobody has yet; what was given."""
+    given = []
+    if contact.email and f"e:{contact.email}" not in owners:
+        owners[f"e:{contact.email}"] = owner
+        given.append("email")
+    if contact.phone and f"p:{contact.phone}" not in owners:
+        owners[f"p:{contact.phone}"] = owner
+        given.append("phone")
+    return given
+
+
 class KnownPeople:
     """Who among the organization's people has the e-mails and phones of some contacts
     (``people_known``): what ``people_intake`` starts from."""
@@ -249,12 +272,25 @@ class KnownPeople:
     def __init__(self, owners: dict[str, _Known]) -> None:
         self.owners = owners  # "e:<email>" / "p:<phone>" -> the person who has it
 
-    def person_id(self, contact: Contact) -> int | None:
-        """The person the contact already is (by e-mail, then phone), or None."""
-        person = self.owners.get(f"e:{contact.email}") if contact.email else None
-        if person is None and contact.phone:
-            person = self.owners.get(f"p:{contact.phone}")
-        return person.person.pk if person is not None else None
+    def visitors(self) -> Visitors:
+        """Tell the visitors of a batch apart exactly as ``people_intake`` will (see ``Visitors``)."""
+        return Visitors({point: ("person", known.person.pk) for point, known in self.owners.items()})
+
+
+class Visitors:
+    """Who each contact of a batch is, before anything is written: ``("person", pk)`` for one
+    of the organization's people, else the key of the first contact that will create the person.
+    ``key`` then ``claim`` for each contact that ``people_intake`` will be given, in the same
+    order, give the same answer ``people_intake`` does (the same ``_who`` and ``_claim``)."""
+
+    def __init__(self, owners: dict[str, tuple[str, Any]]) -> None:
+        self._owners = owners
+
+    def key(self, contact: Contact, *, new: Any) -> tuple[str, Any]:
+        return _who(self._owners, contact) or ("new", new)
+
+    def claim(self, contact: Contact, key: tuple[str, Any]) -> None:
+        _claim(self._owners, contact, key)
 
 
 def people_known(contacts: list[Contact]) -> KnownPeople:
@@ -285,9 +321,7 @@ def people_intake(
     people: list[_Known] = []
     audits: list[tuple[_Known, list[str] | None]] = []  # per contact: None when it created the person
     for contact in contacts:
-        person = owners.get(f"e:{contact.email}") if contact.email else None
-        if person is None and contact.phone:
-            person = owners.get(f"p:{contact.phone}")
+        person = _who(owners, contact)
         added: list[str] | None = []
         if person is None:
             given, family = _split_name(contact.name)
@@ -295,16 +329,13 @@ def people_intake(
             record.preferred_language = contact.language
             person, added = _Known(record, new=True), None
             person.consents = {channel: bool(granted) for channel, granted in contact.consents.items()}
-        if contact.email and f"e:{contact.email}" not in owners:  # nobody has it yet
-            owners[f"e:{contact.email}"] = person
-            person.emails.append(contact.email)
+        for point in _claim(owners, contact, person):
+            if point == "email":
+                person.emails.append(contact.email)
+            else:
+                person.phones.append(contact.phone)
             if added is not None:
-                added.append("email")
-        if contact.phone and f"p:{contact.phone}" not in owners:
-            owners[f"p:{contact.phone}"] = person
-            person.phones.append(contact.phone)
-            if added is not None:
-                added.append("phone")
+                added.append(point)
         if added is not None:  # a public form's unticked box never withdraws consent
             for channel, granted in sorted(contact.consents.items()):
                 if granted and not person.consents.get(channel, False):
@@ -397,6 +428,7 @@ def _write_contact_points(
                     recorded_by=actor,
                 )
             )
-    PersonEmail.objects.bulk_create(emails)
-    PersonPhone.objects.bulk_create(phones)
+    # In a fixed order: two batches adding the same new addresses wait for each other, never deadlock.
+    PersonEmail.objects.bulk_create(sorted(emails, key=lambda e: e.email))
+    PersonPhone.objects.bulk_create(sorted(phones, key=lambda p: p.number))
     ConsentRecord.objects.bulk_create(consents)

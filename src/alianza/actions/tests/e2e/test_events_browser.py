@@ -1,15 +1,21 @@
 """Events in a real browser: a Spanish-speaking visitor RSVPs on a 360 px screen, reading and
 accepting the code of conduct (axe clean, nothing overflows, no request leaves the site, the
-hidden address is nowhere in the page), then opens the link of the confirmation e-mail; and an
-organizer checks people in on a phone-sized screen."""
+hidden address is nowhere in the page), then opens the link of the confirmation e-mail; the
+receipt page of an answer kept during a burst, right to left on a phone; and an organizer checks
+people in on a phone-sized screen."""
 
 from __future__ import annotations
 
+import threading
+
 from django.core import mail
+from django.db import connection, connections, transaction
+from django.urls import reverse
 from django_scopes import scope
 from playwright.sync_api import expect
 
-from alianza.actions.models import RSVP
+from alianza.actions.models import RSVP, Event
+from alianza.actions.rsvp_answers import rsvp_receive
 from alianza.actions.tests.factories import make_conduct, make_event, make_rsvp
 from alianza.core.tests.e2e.test_public_pages import (
     NARROW,
@@ -53,6 +59,57 @@ def test_a_spanish_speaker_rsvps_on_a_phone_with_the_code_of_conduct(org_a, brow
     link = next(line for line in message.body.splitlines() if "/rsvp/" in line).strip()
     page.goto(link[link.index("/rsvp/") :])
     expect(page.locator(".event-address")).to_have_text("1206 E 9th St, Austin")
+    assert_no_horizontal_overflow(page)
+    browser_session.assert_only_same_host()
+
+
+def test_the_receipt_of_an_answer_kept_during_a_burst_in_arabic_on_a_phone(org_a, browser_session):
+    event = make_event(org_a, capacity=1, waitlist=False)
+    make_rsvp(event)  # the only place is taken: the answer will be refused, the form given back
+    answer = rsvp_receive(
+        event=event, name="ليلى حداد", email="layla@example.org", phone="", language="ar", consents={}
+    )
+    receipt = reverse(
+        "actions:event_answer", kwargs={"slug": org_a.slug, "token": event.token, "receipt": answer.receipt}
+    )
+    page = browser_session.new_page(**NARROW)
+    page.goto(event.get_public_url())
+    switch_language(page, "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+
+    if connection.vendor == "postgresql":  # another request allocating: the page waits (row locks)
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_lock() -> None:
+            try:
+                with transaction.atomic(), scope(organization=org_a):
+                    Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+                    locked.set()
+                    release.wait(30)
+            finally:
+                connections.close_all()
+
+        holder = threading.Thread(target=hold_the_lock)
+        holder.start()
+        try:
+            assert locked.wait(10)
+            page.goto(receipt)
+            expect(page.locator(".answer-waiting")).to_be_visible()
+            assert_no_serious_axe_violation(page)
+            assert_no_horizontal_overflow(page)
+        finally:
+            release.set()
+            holder.join()
+
+    if connection.vendor == "postgresql":
+        page.get_by_role("link", name="See the result").click()  # allocated now: refused, the event is full
+    else:
+        page.goto(receipt)  # allocated on the first load: refused, the event is full
+    expect(page.locator("#id_name")).to_have_value("ليلى حداد")  # the form comes back filled in
+    expect(page.locator("#id_email")).to_have_value("layla@example.org")
+    expect(page.get_by_role("alert")).to_contain_text("This event is full.")
+    assert page.locator(".answer-waiting").count() == 0
+    assert_no_serious_axe_violation(page)
     assert_no_horizontal_overflow(page)
     browser_session.assert_only_same_host()
 
