@@ -256,11 +256,8 @@ def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> 
     made: dict[int, RSVP] = {}
     for submission, contact in zip(pending, contacts, strict=True):
         key = visitors.key(contact, new=submission.pk)
-        standing = answered.get(key) or earlier.get(key)
-        if standing is not None and standing.status != RSVP.Status.CANCELLED:
-            taken[submission.pk] = answered[key] = standing  # already answered: nothing changes
-            visitors.claim(contact, key)
-            continue
+        # A full shift or a full event without waitlist is refused before anything about the
+        # person is looked at: the answer must not tell whether this e-mail already has a place.
         shift = shifts.get(submission.shift_id) if submission.shift_id else None
         gone = submission.wants_shift and shift is None  # deleted since: refused, never dropped
         if gone or (shift is not None and in_shift[shift.pk] >= shift.capacity):
@@ -269,6 +266,11 @@ def _decide(event: Event, pending: list[RSVPSubmission], known: KnownPeople) -> 
         full = event.capacity is not None and confirmed >= event.capacity
         if full and not event.waitlist:
             submission.state, submission.refusal = RSVPSubmission.State.REFUSED, RSVPSubmission.Refusal.FULL
+            continue
+        standing = answered.get(key) or earlier.get(key)
+        if standing is not None and standing.status != RSVP.Status.CANCELLED:
+            taken[submission.pk] = answered[key] = standing  # already answered: nothing changes
+            visitors.claim(contact, key)
             continue
         if not full:
             confirmed += 1

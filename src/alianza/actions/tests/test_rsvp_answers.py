@@ -269,3 +269,16 @@ def test_an_answer_for_a_shift_deleted_meanwhile_is_refused_not_taken_without_it
         shift.delete()
     assert rsvps_allocate(event, wait=True).allocated[answer.pk].refusal == RSVPSubmission.Refusal.SHIFT_FULL
     assert _rsvps(org_a, event) == {}
+
+
+def test_a_full_event_refuses_a_known_and_a_new_e_mail_alike(org_a):
+    # No enumeration (DESIGN §5.7): the answer to a full event without waitlist must not tell
+    # whether the e-mail already has a place there. The standing RSVP does not change.
+    event = make_event(org_a, capacity=1, waitlist=False)
+    standing = make_rsvp(event, make_person(org_a, email="rosa@example.org"))
+    known = _keep(event, "x", email="rosa@example.org")
+    unknown = _keep(event, "y", email="nobody@example.org")
+    allocated = rsvps_allocate(event, wait=True).allocated
+    assert (allocated[known.pk].refusal, allocated[unknown.pk].refusal) == ("full", "full")
+    with scope(organization=org_a):
+        assert RSVP.objects.get().pk == standing.pk
