@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.db import connections, transaction
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 from i18nfield.strings import LazyI18nString
 
 from alianza.actions.models import (
@@ -42,6 +46,31 @@ def make_event(organization: Organization, **fields: Any) -> Event:
     fields.setdefault("place_name", "East Austin")
     fields.setdefault("address", "1206 E 9th St, Austin")
     return Event.objects.create(organization=organization, starts_at=start, **fields)
+
+
+@contextmanager
+def event_lock_held(event: Event) -> Iterator[None]:
+    """Another transaction holds the event's row lock (as an allocating request does) until the
+    block ends: a thread with its own connection. PostgreSQL only (SQLite has no row locks)."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic(), scope(organization=event.organization):
+                Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(10), "the lock was not taken"
+        yield
+    finally:
+        release.set()
+        holder.join()
 
 
 @scopes_disabled()

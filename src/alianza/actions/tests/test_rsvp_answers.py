@@ -5,12 +5,11 @@ the task and the sweep allocate), and what stays of an answer once allocated."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -18,7 +17,7 @@ from django_scopes import scope, scopes_disabled
 from alianza.actions.models import RSVP, Event, RSVPSubmission
 from alianza.actions.rsvp_answers import rsvp_receive, rsvps_allocate
 from alianza.actions.tasks import allocate_rsvps, pending_rsvps_allocate
-from alianza.actions.tests.factories import make_event, make_rsvp, make_shift
+from alianza.actions.tests.factories import event_lock_held, make_event, make_rsvp, make_shift
 from alianza.core.models import AuditEvent
 from alianza.core.retention import retention_apply
 from alianza.people.models import ConsentRecord, Person, PersonPhone
@@ -174,9 +173,11 @@ def test_the_receipt_of_a_refused_answer_gives_the_form_back_filled_in(login, or
     assert "answer-waiting" not in page
 
 
-def test_a_receipt_opens_only_on_its_own_event(login, org_a):
+def test_a_receipt_opens_only_on_its_own_event(login, org_a, org_b):
     event, other = make_event(org_a), make_event(org_a)
     answer = _keep(event, 0)
+    kwargs = {"slug": org_b.slug, "token": event.token, "receipt": answer.receipt}  # another organization
+    assert login(None).get(reverse("actions:event_answer", kwargs=kwargs)).status_code == 404
     kwargs = {"slug": org_a.slug, "token": other.token, "receipt": answer.receipt}
     assert login(None).get(reverse("actions:event_answer", kwargs=kwargs)).status_code == 404
     kwargs = {"slug": org_a.slug, "token": event.token, "receipt": "not-a-receipt"}
@@ -214,21 +215,7 @@ def test_one_confirmation_task_per_batch_writes_each_in_their_language(org_a, dj
 @pytest.mark.django_db(transaction=True)
 def test_while_another_request_allocates_the_form_answers_with_a_receipt_that_shows_the_outcome(login, org_a):
     event = make_event(org_a)
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_lock() -> None:
-        try:
-            with transaction.atomic(), scope(organization=org_a):
-                Event.objects.select_for_update(no_key=True).get(pk=event.pk)
-                locked.set()
-                release.wait(30)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with event_lock_held(event):
         page = reverse("actions:event_public_page", kwargs={"slug": org_a.slug, "token": event.token})
         data = {"name": "Rosa", "email": "rosa@example.org", "phone": "", "language": "es", "website": ""}
         response = login(None).post(page, data)
@@ -237,9 +224,6 @@ def test_while_another_request_allocates_the_form_answers_with_a_receipt_that_sh
         body = waiting.content.decode()
         assert waiting.status_code == 200 and "answer-waiting" in body
         assert "confirmed" not in body.lower() and "waitlist" not in body.lower()  # no outcome told yet
-    finally:
-        release.set()
-        holder.join()
     done = login(None).get(response["Location"])
     assert done.status_code == 302 and done["Location"].endswith("/thanks/")
     assert _rsvps(org_a, event) == {"rosa@example.org": "confirmed"}

@@ -6,17 +6,15 @@ people in on a phone-sized screen."""
 
 from __future__ import annotations
 
-import threading
-
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.urls import reverse
 from django_scopes import scope
 from playwright.sync_api import expect
 
-from alianza.actions.models import RSVP, Event
+from alianza.actions.models import RSVP
 from alianza.actions.rsvp_answers import rsvp_receive
-from alianza.actions.tests.factories import make_conduct, make_event, make_rsvp
+from alianza.actions.tests.factories import event_lock_held, make_conduct, make_event, make_rsvp
 from alianza.core.tests.e2e.test_public_pages import (
     NARROW,
     assert_no_horizontal_overflow,
@@ -78,28 +76,11 @@ def test_the_receipt_of_an_answer_kept_during_a_burst_in_arabic_on_a_phone(org_a
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
 
     if connection.vendor == "postgresql":  # another request allocating: the page waits (row locks)
-        locked, release = threading.Event(), threading.Event()
-
-        def hold_the_lock() -> None:
-            try:
-                with transaction.atomic(), scope(organization=org_a):
-                    Event.objects.select_for_update(no_key=True).get(pk=event.pk)
-                    locked.set()
-                    release.wait(30)
-            finally:
-                connections.close_all()
-
-        holder = threading.Thread(target=hold_the_lock)
-        holder.start()
-        try:
-            assert locked.wait(10)
+        with event_lock_held(event):
             page.goto(receipt)
             expect(page.locator(".answer-waiting")).to_be_visible()
             assert_no_serious_axe_violation(page)
             assert_no_horizontal_overflow(page)
-        finally:
-            release.set()
-            holder.join()
 
     if connection.vendor == "postgresql":
         page.get_by_role("link", name="See the result").click()  # allocated now: refused, the event is full
