@@ -143,6 +143,33 @@ class WalkInForm(forms.Form):
 CONSENT_FIELDS = {"consent_email": Channel.EMAIL, "consent_sms": Channel.SMS, "consent_whatsapp": Channel.WHATSAPP}
 
 
+class ShiftChoiceField(forms.ChoiceField):
+    """One of the shifts the form offers, which were read with the event: what is sent is checked
+    against them in memory, with no query, and the labels (each shift's times in the event's
+    zone) are made only when the form is shown, not when a POST is checked. Its value is the
+    ``Shift``, or None for "no shift"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shifts: dict[str, Shift] = {}
+
+    def offer(self, shifts: list[Shift]) -> None:
+        self.shifts = {str(shift.pk): shift for shift in shifts}
+        self.choices = lambda: [("", _("No shift, I will just come")), *((s.pk, str(s)) for s in shifts)]
+
+    def to_python(self, value: Any) -> Shift | None:
+        if value in self.empty_values:
+            return None
+        shift = self.shifts.get(str(value))
+        if shift is None:
+            message = self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice", params={"value": value})
+        return shift
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # the choice was checked by to_python, without labelling them
+
+
 class RSVPForm(HoneypotForm):
     name = forms.CharField(
         label=_("Your name"), max_length=200, validators=[validate_single_line],
@@ -160,12 +187,7 @@ class RSVPForm(HoneypotForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     language = forms.ChoiceField(label=_("Preferred language"), choices=language_choices)
-    shift: forms.ModelChoiceField[Shift] = forms.ModelChoiceField(
-        label=_("Volunteer for a shift"),
-        queryset=Shift.objects.none(),
-        required=False,
-        empty_label=_("No shift, I will just come"),
-    )
+    shift = ShiftChoiceField(label=_("Volunteer for a shift"), required=False)
     consent_email = forms.BooleanField(label=_("You may send me news by e-mail."), required=False)
     consent_sms = forms.BooleanField(label=_("You may send me text messages (SMS)."), required=False)
     consent_whatsapp = forms.BooleanField(label=_("You may write to me on WhatsApp."), required=False)
@@ -198,12 +220,8 @@ class RSVPForm(HoneypotForm):
             return
         if shift_field is None:
             shift_field = self.fields["shift"] = copy.deepcopy(self.base_fields["shift"])
-        assert isinstance(shift_field, forms.ModelChoiceField)
-        shift_field.queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])  # checks what is sent
-        # Offered from the shifts already read, so showing the form costs no second query; the
-        # labels are made only when the form is shown (a callable), not when a POST is checked.
-        field = shift_field
-        shift_field.choices = lambda: [("", field.empty_label), *((s.pk, field.label_from_instance(s)) for s in shifts)]
+        assert isinstance(shift_field, ShiftChoiceField)
+        shift_field.offer(shifts)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

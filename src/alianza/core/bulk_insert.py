@@ -1,6 +1,7 @@
-"""Writing many rows fast, without model instances: ``COPY`` on PostgreSQL, ``executemany`` on
-SQLite. For bulk paths (the people import) where Django's ``bulk_create`` — which builds a model
-instance per row and compiles SQL for it — would cost more than the database itself.
+"""Writing rows fast: many without model instances (``COPY`` on PostgreSQL, ``executemany`` on
+SQLite), or one instance with an INSERT prepared once per model. For hot paths (the people
+import; the public RSVP form) where Django's ``bulk_create`` or ``save()`` — which compile the
+SQL for every call — would cost more than the database itself.
 
     ids = allocate_ids(Person, len(people))        # inside transaction.atomic()
     insert_rows(Person, ["id", "given_name"], [(pk, p.name) for pk, p in zip(ids, people)],
@@ -21,6 +22,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection, models
@@ -123,3 +125,34 @@ def insert_rows(
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}){conflicts}"  # noqa: S608 — names from the model, quoted
         cursor.executemany(sql, [(*row, *fixed) for row in rows])
         return cursor.rowcount if skip_conflicts else len(rows)
+
+
+@cache
+def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
+    pk = model._meta.pk
+    fields = tuple(f for f in model._meta.concrete_fields if f is not pk)
+    quote = connection.ops.quote_name
+    assert pk is not None
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING {quote(pk.column)}"  # noqa: S608 — names from the model, quoted
+    return sql, fields
+
+
+def insert_instance(instance: models.Model) -> None:
+    """Write a new, unsaved ``instance`` with one INSERT that returns its primary key, as
+    ``save()`` would, but with the SQL prepared once per model: each field's ``pre_save`` and
+    database conversion run, no signal is sent and ``save()`` is not called. For a hot path
+    whose model has no save signal receivers and no ``save()`` of its own (checked)."""
+    model = type(instance)
+    signals = (models.signals.pre_save, models.signals.post_save)
+    if model.save is not models.Model.save or any(signal.has_listeners(model) for signal in signals):
+        raise TypeError(f"{model.__name__} has its own save() or save signal receivers: use save()")
+    assert instance._state.adding and instance.pk is None
+    sql, fields = _insert_sql(model, connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django_scopes import scope
 
-from alianza.actions.models import RSVP, Event
+from alianza.actions.models import RSVP, Event, RSVPSubmission
 from alianza.actions.rsvps import rsvp_token
 from alianza.actions.tests.factories import make_event, make_rsvp, make_shift
 from alianza.people.models import Person
@@ -409,20 +409,35 @@ def test_pages_are_kept_seconds_in_a_cache_of_the_process_own_and_minutes_in_a_s
 
 def test_a_second_rsvp_reads_nothing_before_its_transaction(login, org_a, conduct, django_assert_max_num_queries):
     event = make_event(org_a, capacity=20, requires_code_of_conduct=True)
-    for _ in range(3):
-        make_shift(event, capacity=2)
+    shifts = [make_shift(event, capacity=2) for _ in range(3)]
     accepted = {"accept_conduct": "on", "conduct_version": str(conduct.pk)}
     assert login(None).post(_page(event), _data(**accepted)).status_code == 302
     # A new person: the answer kept (one INSERT); then in one transaction the event's lock and
-    # its row, the pending answers, the match, the places taken, the person, e-mail, consents
-    # and audit row, the RSVP and its audit row, the answer's outcome; then a look for answers
-    # kept meanwhile. The organization, the hub's code of conduct and the shifts are not read
-    # before the answer is kept.
-    with django_assert_max_num_queries(16):
-        response = login(None).post(_page(event), _data(email="second@example.org", **accepted))
+    # its row, the pending answers, the match, the shifts and their places taken, the places
+    # taken, the person, e-mail, consents and audit row, the RSVP and its audit row, the
+    # answer's outcome; then a look for answers kept meanwhile. The organization, the hub's code
+    # of conduct and the shifts are not read before the answer is kept: the chosen shift is
+    # checked against those read with the event.
+    with django_assert_max_num_queries(18) as queries:
+        response = login(None).post(
+            _page(event), _data(email="second@example.org", shift=str(shifts[1].pk), **accepted)
+        )
     assert response.status_code == 302
+    assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "actions_rsvpsubmission"')
     with scope(organization=org_a):
         assert RSVP.objects.filter(event=event).count() == 2
+        assert RSVP.objects.get(email="second@example.org").shift == shifts[1]
+
+
+def test_a_shift_of_another_event_is_refused_and_nothing_is_kept(login, org_a):
+    event = make_event(org_a)
+    make_shift(event, capacity=2)
+    elsewhere = make_shift(make_event(org_a), capacity=2)
+    refused = login(None).post(_page(event), _data(shift=str(elsewhere.pk)))
+    assert refused.status_code == 400
+    assert "Select a valid choice." in refused.content.decode()
+    with scope(organization=org_a):
+        assert not RSVPSubmission.objects.exists() and not RSVP.objects.exists()
 
 
 def test_a_shift_added_after_an_rsvp_can_be_chosen_at_once(login, org_a, django_capture_on_commit_callbacks):

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from alianza.actions.models import RSVP, Event, RSVPSubmission
+from alianza.actions.models import RSVP, Event, RSVPSubmission, Shift
 from alianza.actions.rsvp_answers import rsvp_receive, rsvps_allocate
 from alianza.actions.tasks import allocate_rsvps, pending_rsvps_allocate
 from alianza.actions.tests.factories import event_lock_held, make_event, make_rsvp, make_shift
+from alianza.core.bulk_insert import insert_instance
 from alianza.core.models import AuditEvent
 from alianza.core.retention import retention_apply
 from alianza.people.models import ConsentRecord, Person, PersonPhone
@@ -266,3 +267,10 @@ def test_a_full_event_refuses_a_known_and_a_new_e_mail_alike(org_a):
     assert (allocated[known.pk].refusal, allocated[unknown.pk].refusal) == ("full", "full")
     with scope(organization=org_a):
         assert RSVP.objects.get().pk == standing.pk
+
+
+def test_the_answer_insert_refuses_a_model_whose_saves_have_receivers(org_a):
+    # The answer is written without save(); shifts have post_save receivers (the public page's
+    # cache), and skipping them would be a bug, so such a model is refused.
+    with pytest.raises(TypeError, match="save signal receivers"):
+        insert_instance(Shift(organization=org_a))
