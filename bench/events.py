@@ -284,6 +284,45 @@ class Server:
         self.log.close()
 
 
+def cpu_seconds(server_pid: int) -> dict[tuple[str, int], float]:
+    """CPU time (user + system) used so far by each process of the web server (gunicorn's master
+    and workers), of PostgreSQL (every ``postgres`` process on the machine: its backends, WAL
+    writer, checkpointer, autovacuum) and of this process (the load generator), by (group, pid),
+    from ``/proc`` (Linux; empty elsewhere)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[tuple[str, int], float] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, ppid, seconds = int(entry.name), int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if server_pid in (pid, ppid):
+            used["web", pid] = seconds
+        elif name == "postgres":
+            used["database", pid] = seconds
+        elif pid == os.getpid():
+            used["load_generator", pid] = seconds
+    return used
+
+
+def cpu_used(before: dict[tuple[str, int], float], after: dict[tuple[str, int], float]) -> dict[str, float]:
+    """Seconds of CPU each group used between two ``cpu_seconds`` readings, per process (one
+    that started meanwhile counts from zero; one that ended meanwhile is not counted). This says
+    where a burst's CPU went, which the wall clock of a shared 2-core machine does not."""
+    groups = {"web": 0.0, "database": 0.0, "load_generator": 0.0}
+    for (group, pid), seconds in after.items():
+        groups[group] += seconds - before.get((group, pid), 0.0)
+    return groups
+
+
 # --- Throughput: the event page against the bare view ------------------------------------------
 
 
@@ -373,7 +412,8 @@ async def csrf_pairs(port: int, url: str, count: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def burst(port: int, db: Postgres, setup: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def burst(server: Server, db: Postgres, setup: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    port = server.port
     event = setup["burst"]
     shift_ids = [int(k) for k in event["shifts"]]
     subs = submissions(args.burst, shift_ids)
@@ -406,15 +446,23 @@ def burst(port: int, db: Postgres, setup: dict[str, Any], args: argparse.Namespa
             body=urlencode(fields).encode(),
         )
 
+    cpu_before = cpu_seconds(server.proc.pid)
     result, responses = asyncio.run(
         load("rsvp_burst", post, count=len(subs), seconds=args.burst_seconds, concurrency=args.burst_concurrency)
     )
+    cpu_after = cpu_seconds(server.proc.pid)
+    # CPU per answer sent during the burst, by process group (ms): the web workers' share is
+    # what the application's code costs; the machine has 2 cores for all three.
+    used = cpu_used(cpu_before, cpu_after) if cpu_after else {}
+    cpu_ms = {group: round(1000 * seconds / max(1, result.requests), 2) for group, seconds in used.items()}
     print(f"  burst       {result.requests_per_s:>8.1f} req/s  p50 {result.latency_ms['p50']} ms  "
           f"p95 {result.latency_ms['p95']} ms  p99 {result.latency_ms['p99']} ms  {result.statuses}")  # fmt: skip
     # Answers kept but not yet allocated when the last response came back: how far the allocation
     # fell behind the burst (each one's visitor sees the receipt page until it is allocated).
     pending_at_end = db.query("SELECT count(*) FROM actions_rsvpsubmission WHERE state = 'pending'")[0][0]
     print(f"  pending     {pending_at_end} answers not yet allocated when the burst ended")
+    if cpu_ms:
+        print("  cpu         " + ", ".join(f"{k} {v} ms" for k, v in cpu_ms.items()) + " per answer sent")
     outcomes, receipts = asyncio.run(follow_receipts(port, responses, concurrency=args.burst_concurrency))
     receipts["pending_when_the_burst_ended"] = pending_at_end
     print(
@@ -425,7 +473,7 @@ def burst(port: int, db: Postgres, setup: dict[str, Any], args: argparse.Namespa
     checked = check_burst(db, setup, subs, outcomes, result)
     if pending:
         checked["problems"].append(f"{pending} answers still pending after every receipt page showed its outcome")
-    return {"load": asdict(result), "receipts": receipts, **checked}
+    return {"load": asdict(result), "cpu_ms_per_answer": cpu_ms, "receipts": receipts, **checked}
 
 
 async def follow_receipts(
@@ -650,7 +698,7 @@ def main() -> None:
               f"ratio {t['ratio']:.2f} (target 0.50)")  # fmt: skip
         if not args.skip_burst:
             print(f"RSVP burst: {args.burst} submissions, {args.burst_concurrency} concurrent clients ...")
-            report["burst"] = burst(server.port, db, setup, args)
+            report["burst"] = burst(server, db, setup, args)
             report["load_average_after_burst"] = load_average()
             problems += report["burst"]["problems"]
             b = report["burst"]
