@@ -130,9 +130,9 @@ def insert_rows(
 @cache
 def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
     pk = model._meta.pk
+    assert pk is not None
     fields = tuple(f for f in model._meta.concrete_fields if f is not pk)
     quote = connection.ops.quote_name
-    assert pk is not None
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING {quote(pk.column)}"  # noqa: S608 — names from the model, quoted
